@@ -1,0 +1,257 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the SmtpTls module.
+
+.DESCRIPTION
+    Tasks:
+      Build    Publishes a self-contained module folder to out/SmtpTls (default).
+      Help     Compiles the markdown help in en-US/ and de-DE/ into out/SmtpTls/<culture>/.
+      Test     Build, then the xunit engine tests and the Pester tests of the built module
+               (against the Postfix test bed when it can run), ending with "N passed, N failed".
+      Demo     Build, then the main job on an embedded default: a loopback SMTP server whose
+               STARTTLS answers 454, checked with Test-SmtpTls and explained by Resolve-SmtpError.
+      Package  Build, then a .nupkg in out/ made with PSResourceGet (Publish-PSResource).
+      Bench    Build, then the benchmark against openssl and testssl.sh (writes out/bench.json).
+      Clean    Removes out/ and every bin/ and obj/ folder.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$PSStyle.OutputRendering = 'PlainText'
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+
+$RepoRoot = $PSScriptRoot
+$OutRoot = Join-Path $RepoRoot 'out'
+$ModuleOut = Join-Path $OutRoot 'SmtpTls'
+$ModuleManifest = Join-Path $ModuleOut 'SmtpTls.psd1'
+$ToolsDir = Join-Path $RepoRoot 'tools'
+
+function Invoke-Native {
+    <# Runs a native command and stops the build when it fails; native failures do not throw by themselves. #>
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @())
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-BuildTask {
+    $publishRoot = Join-Path $OutRoot 'publish'
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ModuleOut
+
+    $cmdletProject = Join-Path $RepoRoot 'src/SmtpTls/SmtpTls.csproj'
+    foreach ($framework in 'net8.0', 'netstandard2.0') {
+        $target = Join-Path $publishRoot $framework
+        Invoke-Native dotnet @('publish', $cmdletProject, '-c', $Configuration, '-f', $framework, '-o', $target, '--nologo', '-v', 'quiet')
+        Copy-BinaryFolder -Source $target -Destination (Join-Path $ModuleOut "bin/$framework")
+    }
+
+    $loaderTarget = Join-Path $publishRoot 'loader'
+    Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/SmtpTls.Loader/SmtpTls.Loader.csproj'), '-c', $Configuration, '-o', $loaderTarget, '--nologo', '-v', 'quiet')
+    Copy-Item (Join-Path $loaderTarget 'SmtpTls.Loader.dll') (Join-Path $ModuleOut 'bin/net8.0')
+
+    foreach ($moduleFile in Get-ModuleRootFiles) {
+        Copy-Item $moduleFile.FullName $ModuleOut
+    }
+
+    Invoke-HelpTask
+    Write-Host "Module published to $ModuleOut"
+}
+
+function Get-ModuleRootFiles {
+    <# The files that make up the module's top level: the manifest and whatever it names. #>
+    $manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'SmtpTls.psd1')
+    $names = @('SmtpTls.psd1', $manifest.RootModule) + @($manifest.FormatsToProcess) + @($manifest.TypesToProcess)
+    foreach ($name in $names | Where-Object { $_ }) {
+        Get-Item (Join-Path $RepoRoot $name)
+    }
+}
+
+function Copy-BinaryFolder {
+    <# Copies a publish folder into the module, leaving out what the running PowerShell provides. #>
+    param([string] $Source, [string] $Destination)
+    $null = New-Item -ItemType Directory -Path $Destination -Force
+    # System.Management.Automation comes from the host; shipping the reference assembly would shadow it.
+    $excluded = @('System.Management.Automation.dll', '*.deps.json', '*.pdb', '*.xml')
+    Get-ChildItem $Source -File | Where-Object {
+        $file = $_
+        -not ($excluded | Where-Object { $file.Name -like $_ })
+    } | Copy-Item -Destination $Destination
+    foreach ($cultureFolder in Get-ChildItem $Source -Directory) {
+        Copy-Item $cultureFolder.FullName -Destination $Destination -Recurse
+    }
+}
+
+function Invoke-HelpTask {
+    $compiler = Join-Path $ToolsDir 'HelpCompiler/HelpCompiler.csproj'
+    if (-not (Test-Path $compiler)) {
+        Write-Warning 'tools/HelpCompiler is not there yet: the module is built without compiled help.'
+        return
+    }
+    $null = New-Item -ItemType Directory -Path $ModuleOut -Force
+    $platyPS = Get-Module -ListAvailable -Name platyPS | Select-Object -First 1
+    foreach ($culture in 'en-US', 'de-DE') {
+        $source = Join-Path $RepoRoot $culture
+        $destination = Join-Path $ModuleOut $culture
+        if ($platyPS) {
+            Import-Module $platyPS
+            $null = New-ExternalHelp -Path $source -OutputPath $destination -Force
+        }
+        else {
+            Invoke-Native dotnet @('run', '--project', $compiler, '-c', $Configuration, '--', '--source', $source, '--output', $destination, '--assembly', 'SmtpTls.dll')
+        }
+    }
+}
+
+function Get-PesterModulePath {
+    <# Pester comes from NuGet through the test project's PackageDownload; restore brings it. #>
+    Invoke-Native dotnet @('restore', (Join-Path $RepoRoot 'tests/SmtpTls.Engine.Tests/SmtpTls.Engine.Tests.csproj'), '--nologo', '-v', 'quiet')
+    $packagesRoot = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $packagesRoot.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 was not restored to $path." }
+    $path
+}
+
+function Invoke-TestTask {
+    $testOut = Join-Path $OutRoot 'test'
+    if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $testOut
+
+    $pesterPath = Get-PesterModulePath
+    $bed = Start-TestBedIfPresent
+    try {
+        $xunit = Invoke-XunitTests -ResultsDirectory $testOut
+        $pester = Invoke-PesterTests -PesterPath $pesterPath -ResultsDirectory $testOut
+    }
+    finally {
+        if ($bed) { Stop-SmtpTestBed -Root $bed.Root }
+    }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
+    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    # The one plain line CI reads.
+    Write-Host ("{0} passed, {1} failed" -f $passed, $failed)
+    if ($failed -gt 0 -or $xunit.Errored -or $pester.Errored) {
+        exit 1
+    }
+}
+
+function Start-TestBedIfPresent {
+    $bedModule = Join-Path $RepoRoot 'tests/TestBed/SmtpTestBed.psm1'
+    if (-not (Test-Path $bedModule)) { return $null }
+    Import-Module $bedModule -Force
+    $bed = Start-SmtpTestBed
+    $env:SMTPTLS_TESTBED = Join-Path $bed.Root 'testbed.json'
+    $bed
+}
+
+function Invoke-XunitTests {
+    param([string] $ResultsDirectory)
+    $project = Join-Path $RepoRoot 'tests/SmtpTls.Engine.Tests/SmtpTls.Engine.Tests.csproj'
+    & dotnet test $project -c $Configuration --nologo --logger 'trx;LogFileName=xunit.trx' --results-directory $ResultsDirectory
+    $exitCode = $LASTEXITCODE
+    $trx = Join-Path $ResultsDirectory 'xunit.trx'
+    if (-not (Test-Path $trx)) {
+        Write-Warning "xunit wrote no results (exit code $exitCode)."
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
+    }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+        # A crash of the test host can leave counters at zero while the exit code says failure.
+        Errored = ($exitCode -ne 0 -and [int]$counters.failed -eq 0)
+    }
+}
+
+function Invoke-PesterTests {
+    param([string] $PesterPath, [string] $ResultsDirectory)
+    $summaryPath = Join-Path $ResultsDirectory 'pester-summary.json'
+    $runner = Join-Path $RepoRoot 'tests/Invoke-PesterSuite.ps1'
+    # The module is tested from its published folder in a fresh process, never from the source
+    # and never in the process that built it.
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $PesterPath -ModulePath $ModuleManifest -ResultsDirectory $ResultsDirectory -SummaryPath $summaryPath
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $summaryPath)) {
+        Write-Warning "Pester wrote no summary (exit code $exitCode)."
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
+    }
+    $summary = Get-Content $summaryPath -Raw | ConvertFrom-Json
+    [pscustomobject]@{
+        Passed  = [int]$summary.Passed
+        Failed  = [int]$summary.Failed
+        Skipped = [int]$summary.Skipped
+        Errored = [bool]$summary.Errored
+    }
+}
+
+function Invoke-DemoTask {
+    & (Join-Path $ToolsDir 'Demo.ps1') -ModulePath $ModuleManifest
+}
+
+function Invoke-PackageTask {
+    $repository = Join-Path $OutRoot 'repository'
+    if (Test-Path $repository) { Remove-Item $repository -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $repository
+    $repositoryName = 'SmtpTlsBuild-{0}' -f [guid]::NewGuid().ToString('N').Substring(0, 8)
+    Register-PSResourceRepository -Name $repositoryName -Uri $repository -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOut -Repository $repositoryName
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+    }
+    $package = Get-ChildItem $repository -Filter '*.nupkg' | Select-Object -First 1
+    Copy-Item $package.FullName $OutRoot
+    Write-Host "Package written to $(Join-Path $OutRoot $package.Name)"
+}
+
+function Invoke-BenchTask {
+    $bench = Join-Path $ToolsDir 'Bench.ps1'
+    if (-not (Test-Path $bench)) {
+        throw 'The benchmark (tools/Bench.ps1) does not exist yet.'
+    }
+    & $bench -ModulePath $ModuleManifest -OutputPath (Join-Path $OutRoot 'bench.json')
+}
+
+function Invoke-CleanTask {
+    if (Test-Path $OutRoot) { Remove-Item $OutRoot -Recurse -Force }
+    Get-ChildItem $RepoRoot -Directory -Recurse -Include 'bin', 'obj' |
+        Where-Object { $_.FullName -notmatch '[\\/]\.git[\\/]' } |
+        Remove-Item -Recurse -Force
+}
+
+Push-Location $RepoRoot
+try {
+    foreach ($name in $Task) {
+        switch ($name) {
+            'Build' { Invoke-BuildTask }
+            'Help' { Invoke-HelpTask }
+            'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
+            'Demo' { Invoke-BuildTask; Invoke-DemoTask }
+            'Package' { Invoke-BuildTask; Invoke-PackageTask }
+            'Bench' { Invoke-BuildTask; Invoke-BenchTask }
+            'Clean' { Invoke-CleanTask }
+        }
+    }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,187 @@
+# The published module as a whole: manifest, exports, dependency isolation, shipped assembly
+# versions and the package. Runs against out/SmtpTls (or $env:SMTPTLS_MODULE), never the source.
+
+BeforeDiscovery {
+    $script:ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
+}
+
+BeforeAll {
+    $script:ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
+    $script:ModuleBase = Split-Path $ModulePath -Parent
+    $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+    function Invoke-FreshPwsh {
+        <# Runs a script block in a new pwsh and returns its JSON output as objects. #>
+        param([scriptblock] $ScriptBlock, [hashtable] $Environment = @{})
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($ScriptBlock.ToString()))
+        $saved = @{}
+        foreach ($key in $Environment.Keys) {
+            $saved[$key] = [Environment]::GetEnvironmentVariable($key)
+            [Environment]::SetEnvironmentVariable($key, $Environment[$key])
+        }
+        try {
+            $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+            if (-not (Test-Path $pwsh)) { $pwsh = (Get-Process -Id $PID).Path }
+            $output = & $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+            $text = ($output | ForEach-Object { "$_" }) -join "`n"
+            if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $text" }
+            $json = ($output | Where-Object { $_ -is [string] -and $_.StartsWith('{') }) | Select-Object -Last 1
+            if (-not $json) { throw "Child pwsh printed no JSON: $text" }
+            $json | ConvertFrom-Json
+        }
+        finally {
+            foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+        }
+    }
+}
+
+Describe 'Module manifest' {
+    It 'passes Test-ModuleManifest in the published folder and in the repository' {
+        { Test-ModuleManifest $ModulePath -ErrorAction Stop } | Should -Not -Throw
+        { Test-ModuleManifest (Join-Path $RepoRoot 'SmtpTls.psd1') -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'declares editions, version and explicit exports without wildcards' {
+        $manifest = Import-PowerShellDataFile $ModulePath
+        $manifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $manifest.PowerShellVersion | Should -Be '5.1'
+        $manifest.CmdletsToExport | Should -Be @('Test-SmtpTls', 'Get-SmtpCertificate', 'Send-SmtpTestMessage', 'Resolve-SmtpError')
+        foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport') {
+            $manifest[$key] | Where-Object { $_ -match '\*' } | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'Import' {
+    It 'imports from the published folder and exports the cmdlets it defines' {
+        $result = Invoke-FreshPwsh -Environment @{ SMTPTLS_MODULE = $ModulePath } {
+            Import-Module $env:SMTPTLS_MODULE -ErrorAction Stop
+            $commands = Get-Command -Module SmtpTls
+            [pscustomobject]@{
+                Names = @($commands.Name | Sort-Object)
+                Types = @($commands.CommandType | ForEach-Object ToString | Sort-Object -Unique)
+            } | ConvertTo-Json -Compress
+        }
+        $result.Names | Should -Not -BeNullOrEmpty
+        $result.Types | Should -Be @('Cmdlet')
+        $expected = (Import-PowerShellDataFile $ModulePath).CmdletsToExport
+        $result.Names | ForEach-Object { $_ | Should -BeIn $expected }
+    }
+
+    It 'loads its dependencies into its own load context even when another MimeKit is already loaded' {
+        $result = Invoke-FreshPwsh -Environment @{ SMTPTLS_MODULE = $ModulePath } {
+            $ErrorActionPreference = 'Stop'
+            $moduleBase = Split-Path $env:SMTPTLS_MODULE -Parent
+            # Another module's copy of MimeKit, from another path, loaded first into the default context.
+            $foreign = Join-Path ([IO.Path]::GetTempPath()) ("foreign-mimekit-" + [guid]::NewGuid())
+            $null = New-Item -ItemType Directory $foreign
+            Copy-Item (Join-Path $moduleBase 'bin/net8.0/MimeKit.dll') $foreign
+            Add-Type -Path (Join-Path $foreign 'MimeKit.dll')
+            Import-Module $env:SMTPTLS_MODULE
+            # A cmdlet that goes through MailKit: a send to a closed loopback port fails on connect.
+            $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            $errorId = $null
+            if (Get-Command Send-SmtpTestMessage -ErrorAction SilentlyContinue) {
+                Send-SmtpTestMessage -Server "127.0.0.1:$port" -From 'a@smtptls.test' -To 'b@smtptls.test' -TlsMode None -TimeoutSeconds 5 -Confirm:$false -ErrorVariable sendErrors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+                $errorId = $sendErrors[0].FullyQualifiedErrorId
+            }
+            $mimeKits = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MimeKit' }
+            Remove-Item $foreign -Recurse -Force -ErrorAction SilentlyContinue
+            [pscustomobject]@{
+                Contexts = @($mimeKits | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name } | Sort-Object)
+                SmtpTlsContext = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Resolve-SmtpError, Test-SmtpTls -ErrorAction SilentlyContinue | Select-Object -First 1).ImplementingType.Assembly).Name
+                SendErrorId = $errorId
+            } | ConvertTo-Json -Compress
+        }
+        $result.SmtpTlsContext | Should -Be 'SmtpTls'
+        $result.Contexts | Should -Contain 'SmtpTls'
+        $result.Contexts | Should -Contain 'Default'
+        $result.SendErrorId | Should -Not -BeNullOrEmpty -Because 'Send-SmtpTestMessage must run through MailKit and report the refused connection'
+        $result.SendErrorId | Should -Not -Match 'TypeLoad|FileLoad|FileNotFound|MissingMethod'
+    }
+}
+
+Describe 'Shipped assemblies' {
+    BeforeAll {
+        function Get-AssemblyReferences([string] $Path) {
+            $stream = [IO.File]::OpenRead($Path)
+            try {
+                $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+                if (-not $pe.HasMetadata) { return }
+                $reader = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                foreach ($handle in $reader.AssemblyReferences) {
+                    $reference = $reader.GetAssemblyReference($handle)
+                    [pscustomobject]@{ Name = $reader.GetString($reference.Name); Version = $reference.Version }
+                }
+            }
+            finally { $stream.Dispose() }
+        }
+    }
+
+    It 'needs no assembly newer than .NET 8 / PowerShell 7.4 ship, apart from what the module carries itself (<_>)' -ForEach @('net8.0') {
+        $folder = Join-Path $ModuleBase "bin/$_"
+        $shipped = @{}
+        Get-ChildItem $folder -Filter *.dll | ForEach-Object { $shipped[$_.BaseName] = [Reflection.AssemblyName]::GetAssemblyName($_.FullName).Version }
+        $problems = foreach ($dll in Get-ChildItem $folder -Filter *.dll) {
+            foreach ($reference in Get-AssemblyReferences $dll.FullName) {
+                if ($shipped.ContainsKey($reference.Name)) {
+                    if ($shipped[$reference.Name] -lt $reference.Version) { "$($dll.Name) wants $($reference.Name) $($reference.Version), ships $($shipped[$reference.Name])" }
+                }
+                elseif ($reference.Name -eq 'System.Management.Automation') {
+                    if ($reference.Version -gt [version]'7.4.0.0') { "$($dll.Name) wants System.Management.Automation $($reference.Version)" }
+                }
+                elseif ($reference.Version.Major -gt 8 -and $reference.Name -notin 'netstandard') {
+                    "$($dll.Name) wants $($reference.Name) $($reference.Version), newer than .NET 8 ships"
+                }
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+    }
+
+    It 'carries every non-framework dependency of the netstandard2.0 build for Windows PowerShell 5.1' {
+        $folder = Join-Path $ModuleBase 'bin/netstandard2.0'
+        foreach ($name in 'SmtpTls', 'SmtpTls.Engine', 'MailKit', 'MimeKit', 'BouncyCastle.Cryptography') {
+            Join-Path $folder "$name.dll" | Should -Exist
+        }
+        $shipped = @{}
+        Get-ChildItem $folder -Filter *.dll | ForEach-Object { $shipped[$_.BaseName] = [Reflection.AssemblyName]::GetAssemblyName($_.FullName).Version }
+        $problems = foreach ($dll in Get-ChildItem $folder -Filter *.dll) {
+            foreach ($reference in Get-AssemblyReferences $dll.FullName) {
+                if ($shipped.ContainsKey($reference.Name) -and $shipped[$reference.Name] -lt $reference.Version) {
+                    "$($dll.Name) wants $($reference.Name) $($reference.Version), ships $($shipped[$reference.Name])"
+                }
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+    }
+
+    It 'does not ship the System.Management.Automation reference assembly' {
+        Get-ChildItem (Join-Path $ModuleBase 'bin') -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Package' {
+    It 'installs with Install-PSResource from a local folder repository and imports' {
+        $package = Get-ChildItem (Join-Path $ModuleBase '..') -Filter 'SmtpTls.*.nupkg' | Select-Object -First 1
+        $package | Should -Not -BeNullOrEmpty -Because 'build.ps1 -Task Test packages the module before the Pester run'
+        $installHome = Join-Path ([IO.Path]::GetTempPath()) ("smtptls-install-" + [guid]::NewGuid())
+        $null = New-Item -ItemType Directory $installHome
+        try {
+            # A throw-away HOME keeps the install and the repository registration out of the user's profile.
+            $result = Invoke-FreshPwsh -Environment @{ HOME = $installHome; SMTPTLS_PACKAGE_DIR = $package.DirectoryName; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null } {
+                $ErrorActionPreference = 'Stop'
+                Register-PSResourceRepository -Name SmtpTlsLocal -Uri $env:SMTPTLS_PACKAGE_DIR -Trusted
+                Install-PSResource -Name SmtpTls -Repository SmtpTlsLocal -Scope CurrentUser -TrustRepository -Quiet
+                Import-Module SmtpTls
+                $module = Get-Module SmtpTls
+                [pscustomobject]@{ Base = $module.ModuleBase; Commands = @((Get-Command -Module SmtpTls).Name) } | ConvertTo-Json -Compress
+            }
+            $result.Base | Should -BeLike "$installHome*"
+            $result.Commands | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Remove-Item $installHome -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
