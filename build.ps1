@@ -42,7 +42,7 @@ $ToolsDir = Join-Path $RepoRoot 'tools'
 function Invoke-Native {
     <# Runs a native command and stops the build when it fails; native failures do not throw by themselves. #>
     param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @())
-    & $FilePath @ArgumentList
+    & $FilePath @ArgumentList | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
     }
@@ -142,7 +142,8 @@ function Invoke-TestTask {
     }
 
     $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
+    # A runner that crashed before reporting counts as one failure, so the closing line never reads clean.
+    $failed = $xunit.Failed + $pester.Failed + [int]$xunit.Errored + [int]$pester.Errored
     Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
     Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
     # The one plain line CI reads.
@@ -164,7 +165,7 @@ function Start-TestBedIfPresent {
 function Invoke-XunitTests {
     param([string] $ResultsDirectory)
     $project = Join-Path $RepoRoot 'tests/SmtpTls.Engine.Tests/SmtpTls.Engine.Tests.csproj'
-    & dotnet test $project -c $Configuration --nologo --logger 'trx;LogFileName=xunit.trx' --results-directory $ResultsDirectory
+    & dotnet test $project -c $Configuration --nologo --logger 'trx;LogFileName=xunit.trx' --results-directory $ResultsDirectory | Out-Host
     $exitCode = $LASTEXITCODE
     $trx = Join-Path $ResultsDirectory 'xunit.trx'
     if (-not (Test-Path $trx)) {
@@ -187,7 +188,7 @@ function Invoke-PesterTests {
     $runner = Join-Path $RepoRoot 'tests/Invoke-PesterSuite.ps1'
     # The module is tested from its published folder in a fresh process, never from the source
     # and never in the process that built it.
-    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $PesterPath -ModulePath $ModuleManifest -ResultsDirectory $ResultsDirectory -SummaryPath $summaryPath
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $PesterPath -ModulePath $ModuleManifest -ResultsDirectory $ResultsDirectory -SummaryPath $summaryPath | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $summaryPath)) {
         Write-Warning "Pester wrote no summary (exit code $exitCode)."

@@ -16,6 +16,8 @@ param(
 $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
 $env:SMTPTLS_MODULE = $ModulePath
+# Child processes started by tests inherit this; escape codes in failure messages break the JUnit report.
+$env:NO_COLOR = '1'
 
 $summary = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
 try {
@@ -30,6 +32,9 @@ try {
     $configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
 
     $result = Invoke-Pester -Configuration $configuration
+    if ($null -eq $result) {
+        throw 'Invoke-Pester returned no result object; see the errors above.'
+    }
     $summary.Passed = $result.PassedCount
     # A failing BeforeAll/discovery counts as a failure even though no test reports it.
     $summary.Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

@@ -23,7 +23,7 @@ BeforeAll {
             $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
             if (-not (Test-Path $pwsh)) { $pwsh = (Get-Process -Id $PID).Path }
             $output = & $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
-            $text = ($output | ForEach-Object { "$_" }) -join "`n"
+            $text = (($output | ForEach-Object { "$_" }) -join "`n") -replace '\x1b\[[0-9;]*[A-Za-z]', ''
             if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $text" }
             $json = ($output | Where-Object { $_ -is [string] -and $_.StartsWith('{') }) | Select-Object -Last 1
             if (-not $json) { throw "Child pwsh printed no JSON: $text" }
