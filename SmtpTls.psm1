@@ -30,4 +30,14 @@ else {
     $cmdletAssembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($desktopBin, "$binaryName.dll"))
 }
 
-Import-Module -Assembly $cmdletAssembly -Force:$false
+$innerModule = Import-Module -Assembly $cmdletAssembly -PassThru
+
+# On a re-import (Import-Module -Force) PowerShell hands back the binary module it already knows
+# without exporting its cmdlets through this new script module, so export them explicitly.
+if ($innerModule) {
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
+        'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    foreach ($cmdlet in $innerModule.ExportedCmdlets.Values) {
+        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+    }
+}

@@ -68,6 +68,22 @@ Describe 'Import' {
         $result.Names | ForEach-Object { $_ | Should -BeIn $expected }
     }
 
+    It 'keeps its cmdlets across Import-Module -Force and Remove-Module' {
+        $result = Invoke-FreshPwsh -Environment @{ SMTPTLS_MODULE = $ModulePath } {
+            Import-Module $env:SMTPTLS_MODULE -Force
+            $first = @((Get-Command -Module SmtpTls).Name | Sort-Object)
+            Import-Module $env:SMTPTLS_MODULE -Force
+            $second = @((Get-Command -Module SmtpTls).Name | Sort-Object)
+            Remove-Module SmtpTls
+            Import-Module $env:SMTPTLS_MODULE
+            $third = @((Get-Command -Module SmtpTls).Name | Sort-Object)
+            [pscustomobject]@{ First = $first; Second = $second; Third = $third } | ConvertTo-Json -Compress
+        }
+        $result.First | Should -Not -BeNullOrEmpty
+        $result.Second | Should -Be $result.First
+        $result.Third | Should -Be $result.First
+    }
+
     It 'loads its dependencies into its own load context even when another MimeKit is already loaded' {
         $result = Invoke-FreshPwsh -Environment @{ SMTPTLS_MODULE = $ModulePath } {
             $ErrorActionPreference = 'Stop'
