@@ -1,0 +1,25 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmtpTls.Certificates;
+
+/// <summary>The outcome of one chain build, detached from the <see cref="X509Chain"/> that produced it.</summary>
+internal sealed class BuiltChain
+{
+    public BuiltChain(List<BuiltChainElement> elements, X509ChainStatusFlags flags)
+    {
+        Elements = elements;
+        Flags = flags;
+    }
+
+    /// <summary>Leaf first, root (or the last certificate found) last.</summary>
+    public List<BuiltChainElement> Elements { get; }
+
+    /// <summary>The chain-wide status.</summary>
+    public X509ChainStatusFlags Flags { get; }
+
+    public bool Valid => Flags == X509ChainStatusFlags.NoError && Elements.All(e => e.Flags == X509ChainStatusFlags.NoError);
+
+    public bool EndsInSelfIssued => Elements.Count > 0 && CertificateFacts.IsSelfIssued(Elements[Elements.Count - 1].Certificate);
+}

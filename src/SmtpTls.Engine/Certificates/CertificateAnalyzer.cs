@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using SmtpTls.Localization;
+
+namespace SmtpTls.Certificates;
+
+/// <summary>
+/// Turns the chain a server presented into an <see cref="SmtpCertificateInfo"/>: the leaf's facts,
+/// the chain built offline against the system store and extra anchors, the host-name verdict and
+/// the DANE TLSA data. It inspects and never refuses: a broken certificate is analysed like a good one.
+/// </summary>
+public static class CertificateAnalyzer
+{
+    /// <summary>The default warning period for <see cref="SmtpCertificateInfo.ExpiresSoon"/>.</summary>
+    public const int DefaultExpiryWarningDays = 30;
+
+    /// <summary>Analyses <paramref name="presentedChain"/> as valid at <paramref name="now"/>.</summary>
+    /// <param name="presentedChain">The certificates exactly as the server sent them, leaf first.</param>
+    /// <param name="expectedName">The host name or IP address the certificate must name; null to skip the check.</param>
+    /// <param name="anchors">Extra trusted roots, used in addition to the system store; null means none.</param>
+    /// <param name="now">The time of the check (validity, expiry days, chain verification time).</param>
+    /// <param name="expiryWarningDays">A certificate expiring within this many days gets <see cref="SmtpCertificateInfo.ExpiresSoon"/>.</param>
+    /// <param name="culture">Language of the chain status texts; default: the current UI culture.</param>
+    /// <returns>The analysis; <see cref="SmtpCertificateInfo.Server"/> and <see cref="SmtpCertificateInfo.Port"/> are left for the caller to set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="presentedChain"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="presentedChain"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expiryWarningDays"/> is negative.</exception>
+    public static SmtpCertificateInfo Analyze(
+        IReadOnlyList<X509Certificate2> presentedChain,
+        string? expectedName,
+        TrustAnchors? anchors,
+        DateTimeOffset now,
+        int expiryWarningDays = DefaultExpiryWarningDays,
+        CultureInfo? culture = null)
+    {
+        if (presentedChain is null)
+        {
+            throw new ArgumentNullException(nameof(presentedChain));
+        }
+
+        if (presentedChain.Count == 0)
+        {
+            throw new ArgumentException("The server presented no certificate.", nameof(presentedChain));
+        }
+
+        if (presentedChain.Any(c => c is null))
+        {
+            throw new ArgumentNullException(nameof(presentedChain), "The presented chain holds a null certificate.");
+        }
+
+        if (expiryWarningDays < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiryWarningDays), expiryWarningDays, "The warning period cannot be negative.");
+        }
+
+        anchors ??= TrustAnchors.None;
+        culture ??= CultureInfo.CurrentUICulture;
+        var leaf = presentedChain[0];
+        var info = DescribeLeaf(leaf, now, expiryWarningDays);
+
+        info.PresentedChain = presentedChain.Select(c => Element(c, "Server")).ToArray();
+
+        var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now);
+        DescribeChain(info, chain, presentedChain, anchors, culture);
+
+        if (!string.IsNullOrWhiteSpace(expectedName))
+        {
+            info.ServerName = expectedName!.Trim();
+            info.HostnameMatch = HostnameMatcher.Matches(leaf, info.ServerName);
+        }
+
+        info.IsValid = info.ChainValid && info.HostnameMatch != false;
+        return info;
+    }
+
+    private static SmtpCertificateInfo DescribeLeaf(X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays)
+    {
+        var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(leaf);
+        var (keyAlgorithm, keySize, curve) = CertificateFacts.Key(leaf);
+        var notAfterUtc = leaf.NotAfter.ToUniversalTime();
+        var notBeforeUtc = leaf.NotBefore.ToUniversalTime();
+        var nowUtc = now.UtcDateTime;
+        var tlsa = CertificateFacts.Hex(CertificateFacts.Sha256(CertificateFacts.SubjectPublicKeyInfo(leaf)), upper: false);
+
+        return new SmtpCertificateInfo
+        {
+            Subject = leaf.Subject,
+            CommonName = CertificateFacts.CommonNames(leaf).LastOrDefault(),
+            DnsNames = dnsNames.ToArray(),
+            IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
+            Issuer = leaf.Issuer,
+            NotBefore = leaf.NotBefore,
+            NotAfter = leaf.NotAfter,
+            DaysUntilExpiry = (int)Math.Floor((notAfterUtc - nowUtc).TotalDays),
+            IsExpired = notAfterUtc < nowUtc,
+            IsNotYetValid = notBeforeUtc > nowUtc,
+            ExpiresSoon = notAfterUtc <= nowUtc.AddDays(expiryWarningDays),
+            Thumbprint = leaf.Thumbprint.ToUpperInvariant(),
+            Sha256Fingerprint = CertificateFacts.Sha256Hex(leaf).ToUpperInvariant(),
+            SerialNumber = leaf.SerialNumber.ToUpperInvariant(),
+            KeyAlgorithm = keyAlgorithm,
+            KeySize = keySize,
+            KeyCurve = curve,
+            SignatureAlgorithm = CertificateFacts.SignatureAlgorithm(leaf),
+            IsSelfSigned = CertificateFacts.IsSelfIssued(leaf),
+            Certificate = leaf,
+            TlsaSha256 = tlsa,
+            TlsaRecord = "3 1 1 " + tlsa,
+            CheckedAt = now.ToUniversalTime(),
+        };
+    }
+
+    private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture)
+    {
+        var statuses = new List<string>();
+        var elements = new List<SmtpCertificateChainElement>();
+        var last = chain.Elements.Count - 1;
+        var lastIsLeafOnly = false;
+
+        // The chain ended without reaching a root: was the missing issuer an intermediate the server
+        // should have sent (the chain stops at the end-entity), or an unknown root (it stops at a CA)?
+        var end = last >= 0 ? chain.Elements[last] : null;
+        if (end is not null && ((chain.Flags | end.Flags) & X509ChainStatusFlags.PartialChain) != 0)
+        {
+            info.MissingIssuer = end.Certificate.Issuer;
+            lastIsLeafOnly = !CertificateFacts.IsCertificateAuthority(end.Certificate);
+            info.IncompleteChain = lastIsLeafOnly;
+        }
+
+        for (var i = 0; i < chain.Elements.Count; i++)
+        {
+            var built = chain.Elements[i];
+            var source = presentedChain.Any(p => CertificateFacts.SameCertificate(p, built.Certificate)) ? "Server"
+                : anchors.Contains(built.Certificate) ? "TrustAnchor"
+                : "SystemStore";
+            var flags = built.Flags;
+            if (i == last)
+            {
+                flags |= chain.Flags & X509ChainStatusFlags.PartialChain;
+            }
+
+            var element = Element(built.Certificate, source);
+            element.Status = Describe(built.Certificate, flags, built.Information, i == last, lastIsLeafOnly, culture).ToArray();
+            elements.Add(element);
+            statuses.AddRange(element.Status);
+
+            // An intermediate that only this machine's store supplied: the chain works here, elsewhere it will not.
+            if (source == "SystemStore" && !element.IsSelfSigned)
+            {
+                info.IncompleteChain = true;
+                statuses.Add("IncompleteChain: " + LocalizedText.Format("Certificate.Chain.CompletedFromStore", culture, built.Certificate.Subject));
+            }
+        }
+
+        // Chain-wide flags no element carries (rare) are still reported, against the leaf.
+        var leaf = presentedChain[0];
+        var elementFlags = chain.Elements.Aggregate(X509ChainStatusFlags.NoError, (all, e) => all | e.Flags);
+        var orphan = chain.Flags & ~elementFlags & ~X509ChainStatusFlags.PartialChain;
+        statuses.AddRange(Describe(leaf, orphan, string.Empty, isLast: false, leafOnly: false, culture));
+
+        info.Chain = elements.ToArray();
+        info.ChainStatus = statuses.Distinct(StringComparer.Ordinal).ToArray();
+        info.ChainValid = chain.Valid;
+    }
+
+    private static IEnumerable<string> Describe(X509Certificate2 certificate, X509ChainStatusFlags flags, string information, bool isLast, bool leafOnly, CultureInfo culture)
+    {
+        foreach (X509ChainStatusFlags flag in Enum.GetValues(typeof(X509ChainStatusFlags)))
+        {
+            if (flag == X509ChainStatusFlags.NoError || !flags.HasFlag(flag))
+            {
+                continue;
+            }
+
+            var subject = certificate.Subject;
+            var text = flag switch
+            {
+                X509ChainStatusFlags.NotTimeValid => LocalizedText.Format("Certificate.Chain.NotTimeValid", culture, subject, certificate.NotBefore, certificate.NotAfter),
+                X509ChainStatusFlags.UntrustedRoot => LocalizedText.Format("Certificate.Chain.UntrustedRoot", culture, subject),
+                X509ChainStatusFlags.PartialChain when isLast && leafOnly => LocalizedText.Format("Certificate.Chain.IssuerMissing", culture, certificate.Issuer, subject),
+                X509ChainStatusFlags.PartialChain => LocalizedText.Format("Certificate.Chain.RootMissing", culture, certificate.Issuer, subject),
+                X509ChainStatusFlags.NotSignatureValid => LocalizedText.Format("Certificate.Chain.NotSignatureValid", culture, subject),
+                X509ChainStatusFlags.NotValidForUsage => LocalizedText.Format("Certificate.Chain.NotValidForUsage", culture, subject),
+                X509ChainStatusFlags.InvalidBasicConstraints => LocalizedText.Format("Certificate.Chain.InvalidBasicConstraints", culture, subject),
+                _ => LocalizedText.Format("Certificate.Chain.Other", culture, subject, string.IsNullOrEmpty(information) ? flag.ToString() : information),
+            };
+            yield return flag + ": " + text;
+        }
+    }
+
+    private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source) => new()
+    {
+        Subject = certificate.Subject,
+        Issuer = certificate.Issuer,
+        NotBefore = certificate.NotBefore,
+        NotAfter = certificate.NotAfter,
+        Thumbprint = certificate.Thumbprint.ToUpperInvariant(),
+        Sha256Fingerprint = CertificateFacts.Sha256Hex(certificate).ToUpperInvariant(),
+        IsCertificateAuthority = CertificateFacts.IsCertificateAuthority(certificate),
+        IsSelfSigned = CertificateFacts.IsSelfIssued(certificate),
+        Source = source,
+        Certificate = certificate,
+    };
+}

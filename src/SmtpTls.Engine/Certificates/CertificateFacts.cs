@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+
+namespace SmtpTls.Certificates;
+
+/// <summary>
+/// Reads the facts of one certificate that <see cref="X509Certificate2"/> does not expose uniformly
+/// across .NET Framework, .NET 8 and the platforms (subject alternative names, key parameters, key
+/// identifiers). The ASN.1 is parsed with BouncyCastle, which the engine already carries through
+/// MimeKit, so Windows PowerShell 5.1 and PowerShell 7 read the same values on every OS.
+/// </summary>
+internal static class CertificateFacts
+{
+    private const string SubjectAltNameOid = "2.5.29.17";
+    private const string AuthorityKeyIdentifierOid = "2.5.29.35";
+    private const string SubjectKeyIdentifierOid = "2.5.29.14";
+    private const string BasicConstraintsOid = "2.5.29.19";
+
+    private static readonly Dictionary<string, string> KeyAlgorithms = new(StringComparer.Ordinal)
+    {
+        ["1.2.840.113549.1.1.1"] = "RSA",
+        ["1.2.840.113549.1.1.10"] = "RSASSA-PSS",
+        ["1.2.840.10045.2.1"] = "ECDSA",
+        ["1.3.101.112"] = "Ed25519",
+        ["1.3.101.113"] = "Ed448",
+        ["1.2.840.10040.4.1"] = "DSA",
+    };
+
+    // Windows' friendly names, so that scripts see the same text on every platform
+    // (.NET on Linux has no friendly name for some of these OIDs).
+    private static readonly Dictionary<string, string> SignatureAlgorithms = new(StringComparer.Ordinal)
+    {
+        ["1.2.840.113549.1.1.4"] = "md5RSA",
+        ["1.2.840.113549.1.1.5"] = "sha1RSA",
+        ["1.2.840.113549.1.1.10"] = "RSASSA-PSS",
+        ["1.2.840.113549.1.1.11"] = "sha256RSA",
+        ["1.2.840.113549.1.1.12"] = "sha384RSA",
+        ["1.2.840.113549.1.1.13"] = "sha512RSA",
+        ["1.2.840.113549.1.1.14"] = "sha224RSA",
+        ["1.2.840.10045.4.1"] = "sha1ECDSA",
+        ["1.2.840.10045.4.3.1"] = "sha224ECDSA",
+        ["1.2.840.10045.4.3.2"] = "sha256ECDSA",
+        ["1.2.840.10045.4.3.3"] = "sha384ECDSA",
+        ["1.2.840.10045.4.3.4"] = "sha512ECDSA",
+        ["1.3.101.112"] = "Ed25519",
+        ["1.3.101.113"] = "Ed448",
+        ["1.2.840.10040.4.3"] = "sha1DSA",
+        ["2.16.840.1.101.3.4.3.2"] = "sha256DSA",
+    };
+
+    private static readonly Dictionary<string, string> CurveNames = new(StringComparer.Ordinal)
+    {
+        ["1.2.840.10045.3.1.7"] = "P-256",
+        ["1.3.132.0.34"] = "P-384",
+        ["1.3.132.0.35"] = "P-521",
+    };
+
+    /// <summary>Lower-case hex of SHA-256 over the certificate's DER.</summary>
+    public static string Sha256Hex(X509Certificate2 certificate) => Hex(Sha256(certificate.RawData), upper: false);
+
+    public static byte[] Sha256(byte[] data)
+    {
+        using var sha = SHA256.Create();
+        return sha.ComputeHash(data);
+    }
+
+    public static string Hex(byte[] data, bool upper)
+    {
+        var format = upper ? "X2" : "x2";
+        var builder = new StringBuilder(data.Length * 2);
+        foreach (var b in data)
+        {
+            builder.Append(b.ToString(format, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return builder.ToString();
+    }
+
+    public static bool SameCertificate(X509Certificate2 a, X509Certificate2 b)
+    {
+        var x = a.RawData;
+        var y = b.RawData;
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] != y[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo of the certificate: what DANE selector 1 hashes.</summary>
+    public static byte[] SubjectPublicKeyInfo(X509Certificate2 certificate)
+    {
+#if NET8_0_OR_GREATER
+        return certificate.PublicKey.ExportSubjectPublicKeyInfo();
+#else
+        return SubjectPublicKeyInfoFromDer(certificate);
+#endif
+    }
+
+    /// <summary>The SubjectPublicKeyInfo cut out of the certificate's own DER (the netstandard2.0 path; compiled everywhere so it is tested).</summary>
+    public static byte[] SubjectPublicKeyInfoFromDer(X509Certificate2 certificate) =>
+        Structure(certificate).SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der);
+
+    /// <summary>The DNS names and IP addresses of the subject alternative name extension.</summary>
+    public static (List<string> DnsNames, List<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
+    {
+        var dns = new List<string>();
+        var addresses = new List<IPAddress>();
+        var extension = certificate.Extensions[SubjectAltNameOid];
+        if (extension is null)
+        {
+            return (dns, addresses);
+        }
+
+        foreach (var name in GeneralNames.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetNames())
+        {
+            if (name.TagNo == GeneralName.DnsName)
+            {
+                dns.Add(DerIA5String.GetInstance(name.Name).GetString());
+            }
+            else if (name.TagNo == GeneralName.IPAddress)
+            {
+                var octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                if (octets.Length is 4 or 16)
+                {
+                    addresses.Add(new IPAddress(octets));
+                }
+            }
+        }
+
+        return (dns, addresses);
+    }
+
+    /// <summary>The values of every CN attribute of the subject, in order.</summary>
+    public static List<string> CommonNames(X509Certificate2 certificate)
+    {
+        var name = X509Name.GetInstance(Asn1Object.FromByteArray(certificate.SubjectName.RawData));
+        var result = new List<string>();
+        foreach (var value in name.GetValueList(X509Name.CN))
+        {
+            result.Add(value);
+        }
+
+        return result;
+    }
+
+    /// <summary>The key algorithm name, its size in bits (0 when unknown) and, for EC keys, the curve.</summary>
+    public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate)
+    {
+        var info = Structure(certificate).SubjectPublicKeyInfo;
+        var oid = info.Algorithm.Algorithm.Id;
+        var algorithm = KeyAlgorithms.TryGetValue(oid, out var known) ? known : oid;
+        try
+        {
+            switch (algorithm)
+            {
+                case "RSA":
+                case "RSASSA-PSS":
+                    // Only the modulus length is needed: RsaKeyParameters would run a costly primality check.
+                    return (algorithm, RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength, null);
+                case "ECDSA":
+                    return EcKey(info);
+                case "Ed25519":
+                    return (algorithm, 256, null);
+                case "Ed448":
+                    return (algorithm, 448, null);
+                case "DSA":
+                    var parameters = info.Algorithm.Parameters;
+                    return (algorithm, parameters is null ? 0 : DsaParameter.GetInstance(parameters).P.BitLength, null);
+                default:
+                    return (algorithm, 0, null);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or System.IO.IOException)
+        {
+            // A malformed key still leaves a certificate worth showing.
+            return (algorithm, 0, null);
+        }
+    }
+
+    /// <summary>The signature algorithm in Windows' naming, or its OID.</summary>
+    public static string SignatureAlgorithm(X509Certificate2 certificate)
+    {
+        var oid = certificate.SignatureAlgorithm.Value ?? string.Empty;
+        if (SignatureAlgorithms.TryGetValue(oid, out var name))
+        {
+            return name;
+        }
+
+        return string.IsNullOrEmpty(certificate.SignatureAlgorithm.FriendlyName) ? oid : certificate.SignatureAlgorithm.FriendlyName!;
+    }
+
+    /// <summary>Whether the certificate names itself as issuer (and, when both key identifiers are present, they agree).</summary>
+    public static bool IsSelfIssued(X509Certificate2 certificate)
+    {
+        if (!Same(certificate.SubjectName.RawData, certificate.IssuerName.RawData))
+        {
+            return false;
+        }
+
+        var subjectKey = SubjectKeyIdentifier(certificate);
+        var authorityKey = AuthorityKeyIdentifier(certificate);
+        return subjectKey is null || authorityKey is null || Same(subjectKey, authorityKey);
+    }
+
+    /// <summary>Whether the basic constraints extension says CA=true.</summary>
+    public static bool IsCertificateAuthority(X509Certificate2 certificate) =>
+        certificate.Extensions[BasicConstraintsOid] is X509BasicConstraintsExtension constraints && constraints.CertificateAuthority;
+
+    public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate)
+    {
+        var extension = certificate.Extensions[SubjectKeyIdentifierOid];
+        return extension is null ? null : Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetOctets();
+    }
+
+    public static byte[]? AuthorityKeyIdentifier(X509Certificate2 certificate)
+    {
+        var extension = certificate.Extensions[AuthorityKeyIdentifierOid];
+        return extension is null ? null : Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Asn1Object.FromByteArray(extension.RawData)).KeyIdentifier?.GetOctets();
+    }
+
+    private static (string, int, string?) EcKey(SubjectPublicKeyInfo info)
+    {
+        var parameters = X962Parameters.GetInstance(info.Algorithm.Parameters);
+        if (parameters.IsNamedCurve)
+        {
+            var curveOid = DerObjectIdentifier.GetInstance(parameters.Parameters);
+            var curve = CurveNames.TryGetValue(curveOid.Id, out var friendly) ? friendly : ECNamedCurveTable.GetName(curveOid) ?? curveOid.Id;
+            var size = ECNamedCurveTable.GetByOid(curveOid)?.Curve.FieldSize ?? 0;
+            return ("ECDSA", size, curve);
+        }
+
+        if (parameters.IsImplicitlyCA)
+        {
+            return ("ECDSA", 0, null);
+        }
+
+        return ("ECDSA", X9ECParameters.GetInstance(parameters.Parameters).Curve.FieldSize, null);
+    }
+
+    private static X509CertificateStructure Structure(X509Certificate2 certificate) =>
+        X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(certificate.RawData));
+
+    private static bool Same(byte[] x, byte[] y)
+    {
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] != y[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmtpTls.Certificates;
+
+/// <summary>
+/// Builds the chain of a presented leaf offline: from what the server sent, the extra trust anchors
+/// and the system store, with revocation checks off and no certificate downloads (AIA), so that a
+/// check contacts nothing but the mail server itself.
+/// </summary>
+/// <remarks>
+/// Extra anchors count in addition to the system store, like <c>openssl -CAfile</c>. On .NET 8+ the
+/// chain is built with <c>X509ChainTrustMode.CustomRootTrust</c> over the anchors and, when that
+/// does not validate, again with the system store; the better of the two is kept. netstandard2.0
+/// (Windows PowerShell 5.1) has no custom trust mode: there the anchors go into the extra store and an
+/// "untrusted root" that is one of the anchors is accepted (<see cref="BuildWithExtraStore"/>).
+/// </remarks>
+internal static class ChainBuilder
+{
+    /// <summary>Builds the chain of <paramref name="leaf"/> as valid at <paramref name="now"/>.</summary>
+    public static BuiltChain Build(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now)
+    {
+#if NET8_0_OR_GREATER
+        if (anchors.IsEmpty)
+        {
+            return BuildSystem(leaf, presentedChain, now);
+        }
+
+        var custom = BuildCustomRoot(leaf, presentedChain, anchors, now);
+        if (custom.Valid)
+        {
+            return custom;
+        }
+
+        var system = BuildSystem(leaf, presentedChain, now);
+        if (system.Valid)
+        {
+            return system;
+        }
+
+        // Neither validates (e.g. expired): report the build that got as far as a root, preferring the anchors.
+        return system.EndsInSelfIssued && !custom.EndsInSelfIssued ? system : custom;
+#else
+        return BuildWithExtraStore(leaf, presentedChain, anchors, now);
+#endif
+    }
+
+#if NET8_0_OR_GREATER
+    private static BuiltChain BuildCustomRoot(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now)
+    {
+        using var chain = NewChain(presentedChain, now);
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToCollection());
+        chain.Build(leaf);
+        return Collect(chain, presentedChain, anchors, acceptAnchorRoot: false);
+    }
+
+    private static BuiltChain BuildSystem(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, DateTimeOffset now)
+    {
+        using var chain = NewChain(presentedChain, now);
+        chain.Build(leaf);
+        return Collect(chain, presentedChain, TrustAnchors.None, acceptAnchorRoot: false);
+    }
+#endif
+
+    /// <summary>
+    /// The netstandard2.0 way: anchors in the extra store, system trust, and an untrusted root that is
+    /// one of the anchors accepted. Compiled on every target so that the tests exercise it on .NET 10 too.
+    /// </summary>
+    internal static BuiltChain BuildWithExtraStore(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now)
+    {
+        using var chain = NewChain(presentedChain, now);
+        chain.ChainPolicy.ExtraStore.AddRange(anchors.ToCollection());
+        chain.Build(leaf);
+        return Collect(chain, presentedChain, anchors, acceptAnchorRoot: true);
+    }
+
+    private static X509Chain NewChain(IReadOnlyList<X509Certificate2> presentedChain, DateTimeOffset now)
+    {
+        var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        policy.VerificationFlags = X509VerificationFlags.NoFlag;
+        policy.VerificationTime = now.LocalDateTime;
+        for (var i = 1; i < presentedChain.Count; i++)
+        {
+            policy.ExtraStore.Add(presentedChain[i]);
+        }
+
+#if NET8_0_OR_GREATER
+        policy.DisableCertificateDownloads = true;
+#else
+        // .NET Framework has no switch for AIA downloads; when this build runs on a newer runtime the
+        // property exists and is used. Otherwise the shortest retrieval timeout limits what Windows fetches.
+        var disable = typeof(X509ChainPolicy).GetProperty("DisableCertificateDownloads");
+        if (disable is not null && disable.CanWrite)
+        {
+            disable.SetValue(policy, true);
+        }
+        else
+        {
+            policy.UrlRetrievalTimeout = TimeSpan.FromMilliseconds(1);
+        }
+#endif
+        return chain;
+    }
+
+    private static BuiltChain Collect(X509Chain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, bool acceptAnchorRoot)
+    {
+        var elements = new List<BuiltChainElement>();
+        foreach (var element in chain.ChainElements)
+        {
+            var flags = element.ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+            var information = string.Join(" ", element.ChainElementStatus.Select(s => s.StatusInformation?.Trim()).Where(s => !string.IsNullOrEmpty(s)));
+
+            // The chain owns (and on reset disposes) its element certificates: keep our own instances.
+            var certificate = presentedChain.FirstOrDefault(p => CertificateFacts.SameCertificate(p, element.Certificate))
+                ?? anchors.Certificates.FirstOrDefault(a => CertificateFacts.SameCertificate(a, element.Certificate))
+                ?? new X509Certificate2(element.Certificate.RawData);
+            elements.Add(new BuiltChainElement(certificate, flags, information));
+        }
+
+        var overall = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        if (acceptAnchorRoot && elements.Count > 0 && anchors.Contains(elements[elements.Count - 1].Certificate))
+        {
+            elements[elements.Count - 1].Flags &= ~X509ChainStatusFlags.UntrustedRoot;
+            overall &= ~X509ChainStatusFlags.UntrustedRoot;
+        }
+
+        return new BuiltChain(elements, overall);
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using SmtpTls.Certificates;
+
+namespace SmtpTls.Probing;
+
+/// <summary>The one place where the probe hands the presented chain to the certificate analysis.</summary>
+internal static class CertificateInspection
+{
+    public static SmtpCertificateInfo Analyze(
+        IReadOnlyList<X509Certificate2> presentedChain, string? serverName, TrustAnchors? trustAnchors, int expiryWarningDays, CultureInfo culture, string server, int port)
+    {
+        var info = CertificateAnalyzer.Analyze(presentedChain, serverName, trustAnchors, DateTimeOffset.UtcNow, Math.Max(0, expiryWarningDays), culture);
+        info.Server = server;
+        info.Port = port;
+        return info;
+    }
+}

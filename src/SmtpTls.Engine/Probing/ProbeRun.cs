@@ -1,0 +1,597 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTls.Localization;
+
+namespace SmtpTls.Probing;
+
+/// <summary>The state of one <see cref="SmtpTlsProbe.ProbeAsync"/> call: the dialogue, step by step, filling the result.</summary>
+internal sealed class ProbeRun
+{
+    private const int MaxTranscriptLines = 500;
+
+    private readonly SmtpTlsProbeOptions _options;
+    private readonly CultureInfo _culture;
+    private readonly SmtpTlsResult _result = new();
+    private readonly FindingList _findings;
+    private readonly List<string> _transcript = new();
+    private readonly string _heloName;
+    private string _step = "Probe.Step.Connect";
+    private IPAddress? _address;
+    private IPAddress[] _candidates = Array.Empty<IPAddress>();
+    private SmtpTlsMode _mode = SmtpTlsMode.StartTls;
+    private Task<ProtocolScanResult>? _scan;
+    private bool _checkNotRun;
+    private string? _failureText;
+    private Exception? _failureException;
+
+    public ProbeRun(SmtpTlsProbeOptions options)
+    {
+        _options = options;
+        _culture = options.Culture ?? CultureInfo.CurrentUICulture;
+        _findings = new FindingList(_culture);
+        _heloName = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName() : options.HeloName!.Trim();
+    }
+
+    public async Task<SmtpTlsResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        _result.Timestamp = DateTimeOffset.UtcNow;
+        _result.Server = _options.Server;
+        _result.Port = _options.Port ?? (_options.TlsMode == SmtpTlsMode.Implicit ? 465 : 25);
+        _result.TlsMode = (_options.TlsMode == SmtpTlsMode.Implicit ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls).ToString();
+        try
+        {
+            if (await PrepareAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_mode == SmtpTlsMode.Implicit)
+                {
+                    await ImplicitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await StartTlsAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            RecordFailure(ex);
+        }
+
+        ProtocolScanResult? scan = null;
+        if (_scan is not null)
+        {
+            scan = await _scan.ConfigureAwait(false);
+            _result.SupportedProtocols = scan.Protocols;
+            Note(LocalizedText.Format(
+                "Probe.ProtocolScan",
+                _culture,
+                string.Join(", ", scan.Protocols.Select(p => p.Protocol + (p.Accepted ? "+" : "-"))),
+                (int)scan.Duration.TotalMilliseconds));
+        }
+
+        var verdict = new SmtpTlsVerdict(_options, _result, _findings, _culture);
+        verdict.Evaluate(scan, _checkNotRun);
+        _result.Findings = _findings.ToArray();
+        _result.Resolution = ResolveFailure(verdict);
+        _result.Transcript = _transcript.ToArray();
+        _result.Duration = clock.Elapsed;
+        return _result;
+    }
+
+    /// <summary>Parses the target, settles port, mode and name, and resolves the address. False when the check cannot run.</summary>
+    private async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (!SmtpTarget.TryParse(_options.Server, out var target, out var error))
+        {
+            _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", error);
+            _checkNotRun = true;
+            return false;
+        }
+
+        var port = target!.Port ?? _options.Port ?? (_options.TlsMode == SmtpTlsMode.Implicit ? 465 : 25);
+        _result.Server = target.Host;
+        _result.Port = port;
+        _mode = _options.TlsMode != SmtpTlsMode.Auto ? _options.TlsMode : port == 465 ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls;
+        _result.TlsMode = _mode.ToString();
+        _result.ServerName = !string.IsNullOrWhiteSpace(_options.ServerName)
+            ? _options.ServerName!.Trim().TrimEnd('.').ToLowerInvariant()
+            : target.IsIPAddress ? null : target.Host;
+
+        if (port is < 1 or > 65535)
+        {
+            _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", "port " + port);
+            _checkNotRun = true;
+            return false;
+        }
+
+        if (target.Address is not null)
+        {
+            _address = target.Address;
+        }
+        else
+        {
+            _step = "Probe.Step.Resolve";
+            Note(LocalizedText.Format("Probe.Resolving", _culture, target.Host));
+            try
+            {
+                var addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(target.Host), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false);
+
+                // IPv4 first: most mail servers are reached over it, and a broken IPv6 route would cost the whole timeout.
+                _candidates = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0).ToArray();
+                _address = _candidates.FirstOrDefault();
+            }
+            catch (Exception ex) when (ex is SocketException or TimeoutException or ArgumentException)
+            {
+                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", ex.Message);
+                _failureException = ex;
+                _checkNotRun = true;
+                return false;
+            }
+
+            if (_address is null)
+            {
+                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", target.Host);
+                _checkNotRun = true;
+                return false;
+            }
+        }
+
+        _result.Address = _address.ToString();
+        return true;
+    }
+
+    private async Task StartTlsAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+
+        _step = "Probe.Step.Banner";
+        var banner = await ReadBannerAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (banner is null)
+        {
+            return;
+        }
+
+        _result.Banner = banner.Text;
+        if (banner.Code != 220)
+        {
+            Rejected(banner);
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _step = "Probe.Step.Ehlo";
+        var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (ehlo is null)
+        {
+            return;
+        }
+
+        var keywords = SmtpCapabilities.Keywords(ehlo);
+        _result.CapabilitiesBeforeTls = keywords;
+        _result.AuthBeforeTls = SmtpCapabilities.AuthMechanisms(keywords);
+        _result.StartTlsOffered = SmtpCapabilities.Has(keywords, "STARTTLS");
+
+        if (_options.CheckEnforcement && !await CheckEnforcementAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!_result.StartTlsOffered)
+        {
+            _findings.Add(SmtpTlsFindingId.TlsNotOffered, SmtpTlsFindingSeverity.Error, "Finding.TlsNotOffered");
+
+            // The text MailKit uses for this case, which the reply knowledge recognises.
+            _failureText = "The SMTP server does not support the STARTTLS extension.";
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _step = "Probe.Step.StartTls";
+
+        // Read the answer byte by byte: whatever follows "220 Ready to start TLS" belongs to the TLS layer.
+        var startTls = await connection.CommandAsync("STARTTLS", cancellationToken, exact: true).ConfigureAwait(false);
+        _result.StartTlsReply = startTls.Text;
+        if (startTls.Code != 220)
+        {
+            if (startTls.Code == 421)
+            {
+                Rejected(startTls);
+            }
+            else
+            {
+                _findings.Add(SmtpTlsFindingId.TlsNotAvailable, SmtpTlsFindingSeverity.Error, "Finding.TlsNotAvailable", startTls.Lines[0]);
+                _failureText = startTls.Text;
+            }
+
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await HandshakeAsync(connection, afterStartTls: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ImplicitAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (!await HandshakeAsync(connection, afterStartTls: false, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        _step = "Probe.Step.Banner";
+        var banner = await connection.ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+        _result.Banner = banner.Text;
+        if (banner.Code != 220)
+        {
+            Rejected(banner);
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // TLS from the first byte cannot be skipped: nothing can be sent in plaintext here.
+        if (_options.CheckEnforcement)
+        {
+            _result.TlsEnforced = true;
+        }
+
+        _step = "Probe.Step.EhloAfterTls";
+        var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (ehlo is not null)
+        {
+            _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
+            _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the handshake on the connection; false (with findings) when it did not complete.</summary>
+    private async Task<bool> HandshakeAsync(SmtpConnection connection, bool afterStartTls, CancellationToken cancellationToken)
+    {
+        StartScan(cancellationToken);
+        _step = "Probe.Step.Handshake";
+        var targetHost = _result.ServerName ?? _result.Address!;
+        var recording = new FirstBytesRecordingStream(connection.Stream);
+        TlsSession session;
+        try
+        {
+            session = await TlsHandshake.AuthenticateAsync(recording, targetHost, connection.Abort, _options.Timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or TimeoutException or SocketException)
+        {
+            connection.Log("S: <" + ex.Message + ">");
+            if (!afterStartTls && ExplainNonTlsPeer(recording.FirstBytes))
+            {
+                return false;
+            }
+
+            if (ex is TimeoutException)
+            {
+                RecordFailure(ex);
+            }
+            else
+            {
+                _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", Innermost(ex));
+                _failureException = ex;
+            }
+
+            return false;
+        }
+
+        connection.UseStream(session.Stream);
+        _result.TlsEstablished = true;
+        _result.Protocol = session.Protocol?.ToString();
+        _result.NegotiatedProtocol = session.Protocol;
+        _result.CipherSuite = session.CipherSuite;
+        _result.PresentedChain = session.PresentedChain;
+        Note(LocalizedText.Format("Probe.TlsEstablished", _culture, session.Protocol?.ToString() ?? "?", session.CipherSuite ?? "?"));
+        if (session.PresentedChain.Length > 0)
+        {
+            var leaf = session.PresentedChain[0];
+            Note(LocalizedText.Format("Probe.Certificate", _culture, leaf.Subject, leaf.Issuer, leaf.NotAfter));
+        }
+
+        if (afterStartTls && _options.ReadCapabilitiesAfterTls)
+        {
+            _step = "Probe.Step.EhloAfterTls";
+            var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (ehlo is not null)
+            {
+                _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
+                _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
+            }
+        }
+
+        if (afterStartTls)
+        {
+            await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task<SmtpConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        _step = "Probe.Step.Connect";
+        var candidates = _candidates.Length > 0 ? _candidates : new[] { _address! };
+        for (var i = 0; ; i++)
+        {
+            _address = candidates[i];
+            _result.Address = _address.ToString();
+            Note(LocalizedText.Format("Probe.Connecting", _culture, _result.Address, _result.Port));
+            try
+            {
+                var connection = await SmtpConnection.ConnectAsync(_address, _result.Port, _options.Timeout, Log, cancellationToken).ConfigureAwait(false);
+                _result.Connected = true;
+                return connection;
+            }
+            catch (Exception ex) when (i + 1 < candidates.Length && ex is SocketException or TimeoutException)
+            {
+                // A host name with several addresses: the next one may answer, as an MTA would try it.
+                Log("* " + ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the greeting. A port that stays silent for <see cref="SmtpTlsProbeOptions.BannerWait"/>
+    /// may be an implicit-TLS port waiting for our ClientHello: a second connection asks it, while
+    /// this one keeps waiting for a slow banner (greet delays of several seconds are common).
+    /// </summary>
+    private async Task<SmtpReply?> ReadBannerAsync(SmtpConnection connection, CancellationToken cancellationToken)
+    {
+        var bannerTask = connection.ReadReplyAsync(cancellationToken);
+        // At most half the timeout, so a short -TimeoutSeconds still leaves room for the second connection.
+        var half = TimeSpan.FromTicks(_options.Timeout.Ticks / 2);
+        var wait = _options.BannerWait < half ? _options.BannerWait : half;
+        if (wait <= TimeSpan.Zero)
+        {
+            return await bannerTask.ConfigureAwait(false);
+        }
+
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var first = await Task.WhenAny(bannerTask, Task.Delay(wait, stopWaiting.Token)).ConfigureAwait(false);
+        stopWaiting.Cancel();
+        if (first == bannerTask)
+        {
+            return await bannerTask.ConfigureAwait(false);
+        }
+
+        Note(LocalizedText.Format("Probe.ImplicitCheck", _culture, wait.TotalSeconds));
+        using var stopDetecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var detect = TlsHelloExchange.DetectAsync(_address!, _result.Port, _result.ServerName, _options.Timeout, line => Log("[TLS?] " + line), stopDetecting.Token);
+        if (await Task.WhenAny(bannerTask, detect).ConfigureAwait(false) == detect)
+        {
+            var answer = await detect.ConfigureAwait(false);
+            if (answer.Kind is TlsHelloAnswerKind.ServerHello or TlsHelloAnswerKind.Alert)
+            {
+                connection.Abort();
+                Forget(bannerTask);
+                _findings.Add(SmtpTlsFindingId.PortMismatch, SmtpTlsFindingSeverity.Error, "Finding.PortMismatch.Implicit", _result.Port);
+                _failureText = "The server on port " + _result.Port + " expects implicit TLS (SSL on connect) and sent no SMTP greeting to a STARTTLS client.";
+                return null;
+            }
+
+            if (answer.Kind == TlsHelloAnswerKind.Http)
+            {
+                connection.Abort();
+                Forget(bannerTask);
+                _findings.Add(SmtpTlsFindingId.NotSmtp, SmtpTlsFindingSeverity.Error, "Finding.NotSmtp.Http", answer.Text);
+                return null;
+            }
+        }
+        else
+        {
+            stopDetecting.Cancel();
+            Forget(detect);
+        }
+
+        return await bannerTask.ConfigureAwait(false);
+    }
+
+    /// <summary>EHLO, falling back to HELO for servers that do not know ESMTP; null (with a finding) when refused.</summary>
+    private async Task<SmtpReply?> GreetAsync(SmtpConnection connection, CancellationToken cancellationToken)
+    {
+        var ehlo = await connection.CommandAsync("EHLO " + _heloName, cancellationToken).ConfigureAwait(false);
+        if (ehlo.IsPositive)
+        {
+            return ehlo;
+        }
+
+        if (ehlo.Code != 421)
+        {
+            var helo = await connection.CommandAsync("HELO " + _heloName, cancellationToken).ConfigureAwait(false);
+            if (helo.IsPositive)
+            {
+                return new SmtpReply(helo.Code, new[] { helo.Lines[0] });
+            }
+
+            ehlo = helo;
+        }
+
+        Rejected(ehlo);
+        await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>MAIL FROM before STARTTLS: refused means TLS is enforced. RSET afterwards, so no message can follow.</summary>
+    private async Task<bool> CheckEnforcementAsync(SmtpConnection connection, CancellationToken cancellationToken)
+    {
+        _step = "Probe.Step.Enforcement";
+        var mail = await connection.CommandAsync("MAIL FROM:<>", cancellationToken).ConfigureAwait(false);
+        if (mail.Code == 421)
+        {
+            Rejected(mail);
+            return false;
+        }
+
+        if (mail.IsPositive)
+        {
+            _result.TlsEnforced = false;
+        }
+        else if (IsTlsRequiredReply(mail))
+        {
+            _result.TlsEnforced = true;
+        }
+
+        var reset = await connection.CommandAsync("RSET", cancellationToken).ConfigureAwait(false);
+        if (reset.Code == 421)
+        {
+            Rejected(reset);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsTlsRequiredReply(SmtpReply reply)
+    {
+        if (reply.Code == 530)
+        {
+            return true;
+        }
+
+        var text = reply.Text.ToUpperInvariant();
+        return text.Contains("5.7.0") && (text.Contains("TLS") || text.Contains("ENCRYPT"));
+    }
+
+    private void StartScan(CancellationToken cancellationToken)
+    {
+        if (!_options.ProtocolScan || _scan is not null)
+        {
+            return;
+        }
+
+        // Runs beside the main handshake on connections of its own; awaited before the verdict.
+        _scan = ProtocolScanner.ScanAsync(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, Log, cancellationToken);
+    }
+
+    /// <summary>After a failed implicit handshake: what did the peer send instead of a ServerHello?</summary>
+    private bool ExplainNonTlsPeer(byte[] firstBytes)
+    {
+        if (firstBytes.Length == 0)
+        {
+            return false;
+        }
+
+        var text = Encoding.ASCII.GetString(firstBytes);
+        var firstLine = SmtpReplyReader.Printable(text.Split('\n')[0].TrimEnd('\r'));
+        if (firstLine.Length >= 4 && SmtpReplyReader.IsReplyLine(firstLine.Substring(0, 4)))
+        {
+            _result.Banner = firstLine;
+            Log("S: " + firstLine);
+            _findings.Add(SmtpTlsFindingId.PortMismatch, SmtpTlsFindingSeverity.Error, "Finding.PortMismatch.StartTls", _result.Port, firstLine);
+            _failureText = "The server on port " + _result.Port + " greets in plaintext (" + firstLine + ") and expects STARTTLS, not implicit TLS (SSL on connect).";
+            return true;
+        }
+
+        if (text.StartsWith("HTTP/", StringComparison.Ordinal) || text.StartsWith("<", StringComparison.Ordinal))
+        {
+            _findings.Add(SmtpTlsFindingId.NotSmtp, SmtpTlsFindingSeverity.Error, "Finding.NotSmtp.Http", firstLine);
+            return true;
+        }
+
+        if (firstBytes[0] != 0x15 && firstBytes[0] != 0x16)
+        {
+            _findings.Add(SmtpTlsFindingId.NotSmtp, SmtpTlsFindingSeverity.Error, "Finding.NotSmtp", firstLine);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A 4xx/5xx reply that ends the session (421 at any step, 554 as greeting).</summary>
+    private void Rejected(SmtpReply reply)
+    {
+        _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionRejected", reply.Lines[0]);
+        _failureText = reply.Text;
+    }
+
+    private void RecordFailure(Exception ex)
+    {
+        var step = LocalizedText.Get(_step, _culture);
+        switch (ex)
+        {
+            case TimeoutException:
+                _findings.Add(SmtpTlsFindingId.Timeout, SmtpTlsFindingSeverity.Error, "Finding.Timeout", _options.Timeout.TotalSeconds, step);
+                _failureText = "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").";
+                break;
+            case SmtpProtocolException protocol:
+                var http = protocol.Received?.StartsWith("HTTP/", StringComparison.Ordinal) == true;
+                _findings.Add(SmtpTlsFindingId.NotSmtp, SmtpTlsFindingSeverity.Error, http ? "Finding.NotSmtp.Http" : "Finding.NotSmtp", http ? protocol.Received : protocol.Describe(_culture));
+                break;
+            default:
+                _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionFailed", step, Innermost(ex));
+                _failureException = ex;
+                break;
+        }
+    }
+
+    private SmtpErrorResolution? ResolveFailure(SmtpTlsVerdict verdict)
+    {
+        if (_failureText is null && _failureException is null)
+        {
+            _failureText = verdict.CertificateFailureText();
+        }
+
+        return _failureText is null && _failureException is null ? null : ResolutionLookup.Resolve(_failureText, _failureException, _culture);
+    }
+
+    private static bool IsNetworkFailure(Exception ex) =>
+        ex is TimeoutException or IOException or SocketException or ObjectDisposedException or SmtpProtocolException or AuthenticationException;
+
+    private static string Innermost(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            // .NET's wrappers ("Authentication failed, see inner exception.") say nothing an admin can act on.
+            if (!messages.Contains(e.Message) && (e.InnerException is null || e.Message.IndexOf("inner exception", StringComparison.OrdinalIgnoreCase) < 0))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
+    }
+
+    private static void Forget(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private static string DefaultHeloName()
+    {
+        try
+        {
+            var name = Environment.MachineName.ToLowerInvariant();
+            return name.Length > 0 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.') ? name : "smtptls.invalid";
+        }
+        catch (InvalidOperationException)
+        {
+            return "smtptls.invalid";
+        }
+    }
+
+    private void Note(string text) => Log("* " + text);
+
+    private void Log(string line)
+    {
+        lock (_transcript)
+        {
+            if (_transcript.Count < MaxTranscriptLines)
+            {
+                _transcript.Add(line);
+            }
+        }
+
+        _options.Transcript?.Invoke(line);
+    }
+}

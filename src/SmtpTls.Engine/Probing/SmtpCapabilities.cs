@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SmtpTls.Probing;
+
+/// <summary>Reads the EHLO answer: the keywords and the SASL mechanisms of the AUTH line.</summary>
+internal static class SmtpCapabilities
+{
+    /// <summary>The keyword lines of an EHLO reply (every line after the greeting line).</summary>
+    public static string[] Keywords(SmtpReply ehlo) => ehlo.Payloads().Skip(1).Where(k => k.Length > 0).ToArray();
+
+    public static bool Has(IEnumerable<string> keywords, string keyword) =>
+        keywords.Any(k => string.Equals(FirstWord(k), keyword, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The mechanisms of "AUTH ..." and of the pre-RFC "AUTH=..." form that old Outlook clients
+    /// needed and some servers still send, upper-cased and without duplicates.
+    /// </summary>
+    public static string[] AuthMechanisms(IEnumerable<string> keywords)
+    {
+        var mechanisms = new List<string>();
+        foreach (var keyword in keywords)
+        {
+            if (keyword.Length < 5 || !keyword.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) || (keyword[4] != ' ' && keyword[4] != '='))
+            {
+                continue;
+            }
+
+            foreach (var mechanism in keyword.Substring(5).Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var upper = mechanism.ToUpperInvariant();
+                if (!mechanisms.Contains(upper))
+                {
+                    mechanisms.Add(upper);
+                }
+            }
+        }
+
+        return mechanisms.ToArray();
+    }
+
+    private static string FirstWord(string keyword)
+    {
+        var space = keyword.IndexOf(' ');
+        return space < 0 ? keyword : keyword.Substring(0, space);
+    }
+}

@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+
+namespace SmtpTls.Probing;
+
+/// <summary>One complete SMTP reply: a three-digit code and its text lines (RFC 5321, 4.2).</summary>
+internal sealed class SmtpReply
+{
+    public SmtpReply(int code, IReadOnlyList<string> lines)
+    {
+        Code = code;
+        Lines = lines ?? throw new ArgumentNullException(nameof(lines));
+    }
+
+    public int Code { get; }
+
+    /// <summary>The raw lines including code and separator, as the server sent them.</summary>
+    public IReadOnlyList<string> Lines { get; }
+
+    public bool IsPositive => Code is >= 200 and < 400;
+
+    /// <summary>The lines joined with CRLF, the form users paste into searches and into Resolve-SmtpError.</summary>
+    public string Text => string.Join("\r\n", Lines);
+
+    /// <summary>The text of each line after "250-" / "250 ", i.e. the EHLO keywords.</summary>
+    public IEnumerable<string> Payloads()
+    {
+        foreach (var line in Lines)
+        {
+            yield return line.Length > 4 ? line.Substring(4) : string.Empty;
+        }
+    }
+}

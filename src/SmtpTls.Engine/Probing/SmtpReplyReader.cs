@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SmtpTls.Probing;
+
+/// <summary>
+/// Reads SMTP replies from a plaintext stream with hard limits, so a hostile or broken peer (a
+/// 1 MiB line, a 10,000-line EHLO answer, binary garbage) ends in a <see cref="SmtpProtocolException"/>
+/// instead of unbounded memory or time.
+/// </summary>
+internal sealed class SmtpReplyReader
+{
+    /// <summary>RFC 5321 allows 512 octets per reply line; real servers stay far below, so 4 KiB is generous.</summary>
+    public const int DefaultMaxLineLength = 4096;
+
+    /// <summary>A real EHLO answer has 10-20 lines.</summary>
+    public const int DefaultMaxLines = 200;
+
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[4096];
+    private readonly int _maxLineLength;
+    private readonly int _maxLines;
+    private int _start;
+    private int _end;
+
+    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        if (maxLineLength < 8)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxLineLength));
+        }
+
+        if (maxLines < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxLines));
+        }
+
+        _maxLineLength = maxLineLength;
+        _maxLines = maxLines;
+    }
+
+    /// <summary>Bytes received but not yet consumed as part of a reply.</summary>
+    public int Buffered => _end - _start;
+
+    /// <summary>Reads one complete reply; the line callback sees each line as it arrives (for -Verbose).</summary>
+    /// <param name="exact">
+    /// Read byte by byte so that nothing after the reply leaves the socket: used for the reply to
+    /// STARTTLS, after which the bytes belong to the TLS layer.
+    /// </param>
+    /// <param name="onLine">Called with each received line.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="EndOfStreamException">The peer closed the connection before a complete reply.</exception>
+    /// <exception cref="SmtpProtocolException">The data is not an SMTP reply or exceeds the limits.</exception>
+    public async Task<SmtpReply> ReadReplyAsync(bool exact, Action<string>? onLine, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        var code = -1;
+        while (true)
+        {
+            var line = await ReadLineAsync(exact, cancellationToken).ConfigureAwait(false);
+            onLine?.Invoke(line);
+            if (!IsReplyLine(line))
+            {
+                throw new SmtpProtocolException("Probe.NotSmtp.NotReply", 0, Printable(line, 60));
+            }
+
+            var lineCode = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+            if (code < 0)
+            {
+                code = lineCode;
+            }
+            else if (lineCode != code)
+            {
+                throw new SmtpProtocolException("Probe.NotSmtp.MixedCodes", 0, Printable(line));
+            }
+
+            lines.Add(line);
+            if (line.Length == 3 || line[3] == ' ')
+            {
+                return new SmtpReply(code, lines);
+            }
+
+            if (lines.Count >= _maxLines)
+            {
+                throw new SmtpProtocolException("Probe.NotSmtp.TooManyLines", _maxLines, Printable(line));
+            }
+        }
+    }
+
+    private async Task<string> ReadLineAsync(bool exact, CancellationToken cancellationToken)
+    {
+        var line = new MemoryStream();
+        while (true)
+        {
+            if (_start == _end)
+            {
+                var count = exact ? 1 : _buffer.Length;
+                var read = await _stream.ReadAsync(_buffer, 0, count, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    var partial = line.Length > 0 ? Printable(Encoding.ASCII.GetString(line.ToArray())) : null;
+                    throw new EndOfStreamException(partial is null ? "The server closed the connection." : "The server closed the connection in the middle of a line: " + partial);
+                }
+
+                _start = 0;
+                _end = read;
+            }
+
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            var take = (newline < 0 ? _end : newline) - _start;
+            if (line.Length + take > _maxLineLength)
+            {
+                line.Write(_buffer, _start, Math.Min(take, 80));
+                throw new SmtpProtocolException("Probe.NotSmtp.LineTooLong", _maxLineLength, Printable(Encoding.ASCII.GetString(line.ToArray()), 60));
+            }
+
+            line.Write(_buffer, _start, take);
+            if (newline < 0)
+            {
+                _start = _end;
+                continue;
+            }
+
+            _start = newline + 1;
+            var bytes = line.ToArray();
+            var length = bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length;
+
+            // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws.
+            return Latin1(bytes, length);
+        }
+    }
+
+    internal static bool IsReplyLine(string line)
+    {
+        if (line.Length < 3 || line[0] < '2' || line[0] > '5' || !char.IsDigit(line[1]) || !char.IsDigit(line[2]))
+        {
+            return false;
+        }
+
+        return line.Length == 3 || line[3] == ' ' || line[3] == '-';
+    }
+
+    /// <summary>Shortens and escapes received text for messages and transcripts.</summary>
+    internal static string Printable(string text, int max = 120)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, max) + 3);
+        foreach (var c in text)
+        {
+            if (builder.Length >= max)
+            {
+                builder.Append("...");
+                break;
+            }
+
+            builder.Append(c is >= ' ' and < (char)127 ? c : '.');
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Latin1(byte[] bytes, int length)
+    {
+        var chars = new char[length];
+        for (var i = 0; i < length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        return new string(chars);
+    }
+}

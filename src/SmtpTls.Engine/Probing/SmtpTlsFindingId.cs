@@ -1,0 +1,71 @@
+namespace SmtpTls;
+
+/// <summary>
+/// The identifiers of <see cref="SmtpTlsFinding"/>. They are plain strings so that results keep them
+/// through Export-Clixml/Import-Clixml and JSON, and scripts can test <c>$r.Findings.Id -contains 'TlsNotAvailable'</c>.
+/// </summary>
+public static class SmtpTlsFindingId
+{
+    /// <summary>The server does not advertise STARTTLS.</summary>
+    public const string TlsNotOffered = nameof(TlsNotOffered);
+
+    /// <summary>STARTTLS is advertised, but the server refused it (usually 454).</summary>
+    public const string TlsNotAvailable = nameof(TlsNotAvailable);
+
+    /// <summary>The TLS handshake did not complete.</summary>
+    public const string TlsHandshakeFailed = nameof(TlsHandshakeFailed);
+
+    /// <summary>The certificate chain does not lead to a trusted root.</summary>
+    public const string CertificateUntrusted = nameof(CertificateUntrusted);
+
+    /// <summary>The certificate's validity has ended.</summary>
+    public const string CertificateExpired = nameof(CertificateExpired);
+
+    /// <summary>The certificate's validity has not begun.</summary>
+    public const string CertificateNotYetValid = nameof(CertificateNotYetValid);
+
+    /// <summary>The certificate expires within the warning period.</summary>
+    public const string CertificateExpiringSoon = nameof(CertificateExpiringSoon);
+
+    /// <summary>The certificate does not name the server.</summary>
+    public const string CertificateNameMismatch = nameof(CertificateNameMismatch);
+
+    /// <summary>No name could be checked against the certificate (an IP address was probed without -ServerName).</summary>
+    public const string NameNotChecked = nameof(NameNotChecked);
+
+    /// <summary>The server did not send the intermediate certificates needed to build the chain.</summary>
+    public const string IncompleteChain = nameof(IncompleteChain);
+
+    /// <summary>SSL 3.0, TLS 1.0 or TLS 1.1 is accepted.</summary>
+    public const string LegacyProtocol = nameof(LegacyProtocol);
+
+    /// <summary>Information: the handshake failed because the server offers only legacy protocols this machine refuses.</summary>
+    public const string TlsLegacyOnly = nameof(TlsLegacyOnly);
+
+    /// <summary>A weak cipher suite was negotiated or accepted.</summary>
+    public const string WeakCipher = nameof(WeakCipher);
+
+    /// <summary>The certificate's key is too short.</summary>
+    public const string WeakKey = nameof(WeakKey);
+
+    /// <summary>AUTH is offered before TLS, so passwords can cross the network in clear text.</summary>
+    public const string AuthBeforeTls = nameof(AuthBeforeTls);
+
+    /// <summary>Mail is accepted without TLS (with -CheckEnforcement).</summary>
+    public const string TlsNotEnforced = nameof(TlsNotEnforced);
+
+    /// <summary>The port speaks the other TLS mode (implicit TLS instead of STARTTLS or the reverse).</summary>
+    public const string PortMismatch = nameof(PortMismatch);
+
+    /// <summary>The peer does not speak SMTP (garbage, HTTP, oversized replies).</summary>
+    public const string NotSmtp = nameof(NotSmtp);
+
+    /// <summary>The connection could not be made, was refused, closed or rejected with 421/554.</summary>
+    public const string ConnectionFailed = nameof(ConnectionFailed);
+
+    /// <summary>A step did not complete within the timeout.</summary>
+    public const string Timeout = nameof(Timeout);
+
+    /// <summary>The input could not be used (unparsable server, name not resolvable).</summary>
+    public const string InvalidTarget = nameof(InvalidTarget);
+}

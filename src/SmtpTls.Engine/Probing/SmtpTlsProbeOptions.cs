@@ -1,0 +1,69 @@
+using System;
+using System.Globalization;
+using SmtpTls.Certificates;
+
+namespace SmtpTls.Probing;
+
+/// <summary>What <see cref="SmtpTlsProbe"/> checks and how. Only <see cref="Server"/> is required.</summary>
+public sealed class SmtpTlsProbeOptions
+{
+    /// <summary>Creates options for <paramref name="server"/> (host name, IP literal, <c>host:port</c> or <c>[v6]:port</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="server"/> is null or empty.</exception>
+    public SmtpTlsProbeOptions(string server)
+    {
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new ArgumentException("A server is required.", nameof(server));
+        }
+
+        Server = server;
+    }
+
+    /// <summary>The endpoint as the user gave it; parsed with <see cref="SmtpTarget"/>.</summary>
+    public string Server { get; }
+
+    /// <summary>The port; a port inside <see cref="Server"/> wins. Default: 465 for implicit TLS, else 25.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>How TLS is started.</summary>
+    public SmtpTlsMode TlsMode { get; set; } = SmtpTlsMode.Auto;
+
+    /// <summary>The name for SNI and the certificate check; default: the server when it is a host name.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>The name to say in EHLO; default: the machine's name, or <c>smtptls.invalid</c>.</summary>
+    public string? HeloName { get; set; }
+
+    /// <summary>Extra trust anchors (private CAs, -TrustedRootPath), used in addition to the system store.</summary>
+    public TrustAnchors? TrustAnchors { get; set; }
+
+    /// <summary>Also find which of SSL 3.0 to TLS 1.3 the server accepts, and whether it accepts weak ciphers.</summary>
+    public bool ProtocolScan { get; set; }
+
+    /// <summary>Also try MAIL FROM before STARTTLS to see whether TLS is enforced (then RSET; nothing is sent).</summary>
+    public bool CheckEnforcement { get; set; }
+
+    /// <summary>Also send EHLO inside TLS to read the capabilities there (AUTH after TLS). Default true.</summary>
+    public bool ReadCapabilitiesAfterTls { get; set; } = true;
+
+    /// <summary>Bound on every single network step (connect, each reply, the handshake). Default 10 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long to wait for a STARTTLS banner before also checking, on a second connection, whether
+    /// the port speaks implicit TLS. Default 2 s (at most half the timeout).
+    /// </summary>
+    public TimeSpan BannerWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A certificate expiring within this many days gives a warning. Default 30.</summary>
+    public int ExpiryWarningDays { get; set; } = 30;
+
+    /// <summary>The language of finding messages and transcript notes; default: the current UI culture.</summary>
+    public CultureInfo? Culture { get; set; }
+
+    /// <summary>
+    /// Receives the dialogue line by line as it happens (for -Verbose). Called from thread-pool
+    /// threads, also concurrently by the protocol scan's connections: it must be thread-safe.
+    /// </summary>
+    public Action<string>? Transcript { get; set; }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmtpTls;
+
+/// <summary>
+/// The TLS verdict for one mail server endpoint, as returned by <c>Test-SmtpTls</c>. Every member is
+/// a plain property so that the result keeps its main fields through Export-Clixml/Import-Clixml and JSON.
+/// </summary>
+public sealed class SmtpTlsResult
+{
+    /// <summary>The server as given (host name or IP literal, without port).</summary>
+    public string Server { get; set; } = string.Empty;
+
+    /// <summary>The TCP port probed.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The IP address actually connected to (or tried last).</summary>
+    public string? Address { get; set; }
+
+    /// <summary>The TLS mode used after resolving Auto: <c>StartTls</c> or <c>Implicit</c> (a <see cref="SmtpTlsMode"/> name).</summary>
+    /// <remarks>Names rather than enum values here and below, because enums come back from Import-Clixml as bare numbers.</remarks>
+    public string TlsMode { get; set; } = nameof(SmtpTlsMode.StartTls);
+
+    /// <summary>The name sent as SNI and checked against the certificate; null when an IP was probed without -ServerName.</summary>
+    public string? ServerName { get; set; }
+
+    /// <summary>The verdict: Passed, Warning, Failed or Error (a <see cref="SmtpTlsStatus"/> name).</summary>
+    public string Status { get; set; } = nameof(SmtpTlsStatus.Error);
+
+    /// <summary>Whether the TCP connection was made.</summary>
+    public bool Connected { get; set; }
+
+    /// <summary>The server's greeting (all lines), in plaintext or, for implicit TLS, inside TLS.</summary>
+    public string? Banner { get; set; }
+
+    /// <summary>The EHLO keywords before TLS (implicit TLS has none).</summary>
+    public string[] CapabilitiesBeforeTls { get; set; } = Array.Empty<string>();
+
+    /// <summary>Whether EHLO before TLS listed STARTTLS.</summary>
+    public bool StartTlsOffered { get; set; }
+
+    /// <summary>The server's full reply to STARTTLS, e.g. <c>454 4.7.0 TLS not available due to local problem</c>.</summary>
+    public string? StartTlsReply { get; set; }
+
+    /// <summary>Whether the TLS handshake completed.</summary>
+    public bool TlsEstablished { get; set; }
+
+    /// <summary>The negotiated protocol version: Tls12, Tls13, ... (a <see cref="SmtpTlsProtocol"/> name).</summary>
+    public string? Protocol { get; set; }
+
+    /// <summary>The negotiated cipher suite (IANA name on PowerShell 7; algorithm summary on Windows PowerShell 5.1).</summary>
+    public string? CipherSuite { get; set; }
+
+    /// <summary>The EHLO keywords inside TLS.</summary>
+    public string[] CapabilitiesAfterTls { get; set; } = Array.Empty<string>();
+
+    /// <summary>The SASL mechanisms offered before TLS; should be empty.</summary>
+    public string[] AuthBeforeTls { get; set; } = Array.Empty<string>();
+
+    /// <summary>The SASL mechanisms offered inside TLS.</summary>
+    public string[] AuthAfterTls { get; set; } = Array.Empty<string>();
+
+    /// <summary>With -CheckEnforcement: whether MAIL FROM before STARTTLS was refused. Null when not checked.</summary>
+    public bool? TlsEnforced { get; set; }
+
+    /// <summary>The analysis of the certificate presented on this connection.</summary>
+    public SmtpCertificateInfo? Certificate { get; set; }
+
+    /// <summary>The certificates the server sent on this connection, leaf first, exactly as received.</summary>
+    public X509Certificate2[] PresentedChain { get; set; } = Array.Empty<X509Certificate2>();
+
+    /// <summary>Whether the chain is trusted and the certificate is within its validity (the name is <see cref="HostnameMatch"/>).</summary>
+    public bool? CertificateValid { get; set; }
+
+    /// <summary>Whether the certificate names <see cref="ServerName"/>; null when no name could be checked.</summary>
+    public bool? HostnameMatch { get; set; }
+
+    /// <summary>Days until the leaf certificate expires (negative when expired).</summary>
+    public int? DaysUntilExpiry { get; set; }
+
+    /// <summary>With -ProtocolScan: each of SSL 3.0 to TLS 1.3 with whether the server accepts it.</summary>
+    public SmtpTlsProtocolSupport[] SupportedProtocols { get; set; } = Array.Empty<SmtpTlsProtocolSupport>();
+
+    /// <summary>Everything worth reporting, worst first.</summary>
+    public SmtpTlsFinding[] Findings { get; set; } = Array.Empty<SmtpTlsFinding>();
+
+    /// <summary>What a negative server reply or the failure means and what to do; null when nothing failed.</summary>
+    public SmtpErrorResolution? Resolution { get; set; }
+
+    /// <summary>The SMTP dialogue as seen by the probe (S: server, C: client), for logs and support tickets.</summary>
+    public string[] Transcript { get; set; } = Array.Empty<string>();
+
+    /// <summary>When the check started (UTC).</summary>
+    public DateTimeOffset Timestamp { get; set; }
+
+    /// <summary>How long the check took.</summary>
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>Whether <see cref="Status"/> is Passed.</summary>
+    internal bool IsPassed => Status == nameof(SmtpTlsStatus.Passed);
+
+    /// <summary>The negotiated protocol as a value, for the verdict rules.</summary>
+    internal SmtpTlsProtocol? NegotiatedProtocol { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Server + ":" + Port + " " + Status;
+}

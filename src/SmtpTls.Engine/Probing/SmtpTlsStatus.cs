@@ -1,0 +1,17 @@
+namespace SmtpTls;
+
+/// <summary>The overall verdict of one TLS check.</summary>
+public enum SmtpTlsStatus
+{
+    /// <summary>TLS was established with a valid certificate for the expected name and nothing worse than information was found.</summary>
+    Passed = 0,
+
+    /// <summary>TLS works, but at least one finding is a warning (legacy protocol, certificate expiring soon, ...).</summary>
+    Warning = 1,
+
+    /// <summary>At least one finding is an error: TLS is missing, broken or not trustworthy.</summary>
+    Failed = 2,
+
+    /// <summary>The check itself could not run (unusable input, name not resolvable).</summary>
+    Error = 3,
+}

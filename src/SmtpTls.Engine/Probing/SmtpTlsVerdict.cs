@@ -1,0 +1,219 @@
+using System;
+using System.Globalization;
+using System.Linq;
+
+namespace SmtpTls.Probing;
+
+/// <summary>
+/// Turns what the dialogue, the certificate analysis and the protocol scan found into findings and
+/// the status. Kept apart from the network code so the rules can be read (and tested) in one place.
+/// </summary>
+internal sealed class SmtpTlsVerdict
+{
+    // Chain problems that are about time, not trust: they have findings of their own.
+    private static readonly string[] TimeStatuses = { "NotTimeValid", "NotTimeNested", "NoError", "RevocationStatusUnknown", "OfflineRevocation", "IncompleteChain" };
+
+    private readonly SmtpTlsProbeOptions _options;
+    private readonly SmtpTlsResult _result;
+    private readonly FindingList _findings;
+    private readonly CultureInfo _culture;
+
+    public SmtpTlsVerdict(SmtpTlsProbeOptions options, SmtpTlsResult result, FindingList findings, CultureInfo culture)
+    {
+        _options = options;
+        _result = result;
+        _findings = findings;
+        _culture = culture;
+    }
+
+    public void Evaluate(ProtocolScanResult? scan, bool checkNotRun)
+    {
+        if (_result.TlsEstablished)
+        {
+            EvaluateCertificate();
+            if (TlsCipherSuites.IsWeak(_result.CipherSuite))
+            {
+                _findings.Add(SmtpTlsFindingId.WeakCipher, SmtpTlsFindingSeverity.Warning, "Finding.WeakCipher", _result.CipherSuite);
+            }
+        }
+
+        if (scan is not null)
+        {
+            EvaluateScan(scan);
+        }
+
+        if (_result.AuthBeforeTls.Length > 0)
+        {
+            _findings.Add(SmtpTlsFindingId.AuthBeforeTls, SmtpTlsFindingSeverity.Warning, "Finding.AuthBeforeTls", string.Join(" ", _result.AuthBeforeTls));
+        }
+
+        if (_options.CheckEnforcement && _result.TlsEnforced == false)
+        {
+            _findings.Add(SmtpTlsFindingId.TlsNotEnforced, SmtpTlsFindingSeverity.Info, "Finding.TlsNotEnforced");
+        }
+
+        var status = checkNotRun ? SmtpTlsStatus.Error : _findings.WorstSeverity switch
+        {
+            SmtpTlsFindingSeverity.Error => SmtpTlsStatus.Failed,
+            SmtpTlsFindingSeverity.Warning => SmtpTlsStatus.Warning,
+            _ => _result.TlsEstablished ? SmtpTlsStatus.Passed : SmtpTlsStatus.Failed,
+        };
+        _result.Status = status.ToString();
+    }
+
+    /// <summary>A .NET-style description of the worst certificate problem, for the reply knowledge; null when there is none.</summary>
+    public string? CertificateFailureText()
+    {
+        if (!_result.TlsEstablished || _result.Certificate is null)
+        {
+            return null;
+        }
+
+        var certificate = _result.Certificate;
+        if (certificate.IsExpired || certificate.IsNotYetValid)
+        {
+            return "The remote certificate is invalid because of errors in the certificate chain: NotTimeValid";
+        }
+
+        if (_result.CertificateValid == false)
+        {
+            var statuses = TrustProblems(certificate);
+            return "The remote certificate is invalid because of errors in the certificate chain: " + (statuses.Length > 0 ? string.Join(", ", statuses) : "UntrustedRoot");
+        }
+
+        if (_result.HostnameMatch == false)
+        {
+            return "The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch";
+        }
+
+        return null;
+    }
+
+    private void EvaluateCertificate()
+    {
+        if (_result.PresentedChain.Length == 0)
+        {
+            _result.CertificateValid = false;
+            _findings.Add(SmtpTlsFindingId.CertificateUntrusted, SmtpTlsFindingSeverity.Error, "Finding.NoCertificate");
+            return;
+        }
+
+        SmtpCertificateInfo certificate;
+        try
+        {
+            certificate = CertificateInspection.Analyze(_result.PresentedChain, _result.ServerName, _options.TrustAnchors, _options.ExpiryWarningDays, _culture, _result.Server, _result.Port);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
+        {
+            _result.CertificateValid = false;
+            _findings.Add(SmtpTlsFindingId.CertificateUntrusted, SmtpTlsFindingSeverity.Error, "Finding.CertificateUntrusted", ex.Message);
+            return;
+        }
+
+        _result.Certificate = certificate;
+        _result.DaysUntilExpiry = certificate.DaysUntilExpiry;
+        _result.HostnameMatch = _result.ServerName is null ? null : certificate.HostnameMatch;
+
+        var trustProblems = TrustProblems(certificate);
+        _result.CertificateValid = certificate.ChainValid && !certificate.IsExpired && !certificate.IsNotYetValid;
+
+        if (certificate.IsExpired)
+        {
+            _findings.Add(SmtpTlsFindingId.CertificateExpired, SmtpTlsFindingSeverity.Error, "Finding.CertificateExpired", certificate.NotAfter, -certificate.DaysUntilExpiry);
+        }
+        else if (certificate.IsNotYetValid)
+        {
+            _findings.Add(SmtpTlsFindingId.CertificateNotYetValid, SmtpTlsFindingSeverity.Error, "Finding.CertificateNotYetValid", certificate.NotBefore);
+        }
+        else if (certificate.DaysUntilExpiry <= _options.ExpiryWarningDays)
+        {
+            _findings.Add(SmtpTlsFindingId.CertificateExpiringSoon, SmtpTlsFindingSeverity.Warning, "Finding.CertificateExpiringSoon", certificate.NotAfter, certificate.DaysUntilExpiry);
+        }
+
+        if (certificate.IncompleteChain && certificate.ChainValid)
+        {
+            // Valid here only thanks to a locally cached intermediate: other senders will not have it.
+            _findings.Add(SmtpTlsFindingId.IncompleteChain, SmtpTlsFindingSeverity.Warning, "Finding.IncompleteChain", certificate.MissingIssuer ?? certificate.Issuer);
+        }
+
+        if (!certificate.ChainValid)
+        {
+            if (certificate.IsSelfSigned)
+            {
+                _findings.Add(SmtpTlsFindingId.CertificateUntrusted, SmtpTlsFindingSeverity.Error, "Finding.CertificateSelfSigned", certificate.Subject);
+            }
+            else if (certificate.IncompleteChain)
+            {
+                _findings.Add(SmtpTlsFindingId.IncompleteChain, SmtpTlsFindingSeverity.Error, "Finding.IncompleteChain", certificate.MissingIssuer ?? certificate.Issuer);
+            }
+            else if (trustProblems.Length > 0)
+            {
+                _findings.Add(SmtpTlsFindingId.CertificateUntrusted, SmtpTlsFindingSeverity.Error, "Finding.CertificateUntrusted", string.Join(", ", trustProblems));
+            }
+        }
+
+        if (_result.HostnameMatch is null)
+        {
+            _findings.Add(SmtpTlsFindingId.NameNotChecked, SmtpTlsFindingSeverity.Warning, "Finding.NameNotChecked");
+        }
+        else if (certificate.HostnameMatch == false)
+        {
+            var names = certificate.DnsNames is { Length: > 0 } ? string.Join(", ", certificate.DnsNames) : certificate.Subject;
+            _findings.Add(SmtpTlsFindingId.CertificateNameMismatch, SmtpTlsFindingSeverity.Error, "Finding.CertificateNameMismatch", _result.ServerName, names);
+        }
+
+        if (IsWeakKey(certificate.KeyAlgorithm, certificate.KeySize))
+        {
+            _findings.Add(SmtpTlsFindingId.WeakKey, SmtpTlsFindingSeverity.Warning, "Finding.WeakKey", certificate.KeyAlgorithm, certificate.KeySize);
+        }
+    }
+
+    private void EvaluateScan(ProtocolScanResult scan)
+    {
+        var legacy = scan.Protocols.Where(p => p.Accepted && TlsVersions.IsLegacy(p.Version)).Select(p => p.Protocol).ToList();
+        if (_result.NegotiatedProtocol is { } negotiated && TlsVersions.IsLegacy(negotiated) && !legacy.Contains(negotiated.ToString()))
+        {
+            legacy.Add(negotiated.ToString());
+        }
+
+        if (legacy.Count > 0)
+        {
+            _findings.Add(SmtpTlsFindingId.LegacyProtocol, SmtpTlsFindingSeverity.Warning, "Finding.LegacyProtocol", string.Join(", ", legacy));
+        }
+
+        if (scan.WeakCipherAccepted is not null)
+        {
+            _findings.Add(SmtpTlsFindingId.WeakCipher, SmtpTlsFindingSeverity.Warning, "Finding.WeakCipher", scan.WeakCipherAccepted);
+        }
+
+        if (!_result.TlsEstablished && _findings.Contains(SmtpTlsFindingId.TlsHandshakeFailed) && legacy.Count > 0
+            && !scan.Protocols.Any(p => p.Accepted && !TlsVersions.IsLegacy(p.Version)))
+        {
+            // The handshake failed on our side because this machine refuses what the server offers.
+            _findings.Add(SmtpTlsFindingId.TlsLegacyOnly, SmtpTlsFindingSeverity.Info, "Finding.LegacyOnly", string.Join(", ", legacy));
+        }
+    }
+
+    private static string[] TrustProblems(SmtpCertificateInfo certificate) =>
+        (certificate.ChainStatus ?? Array.Empty<string>())
+            .Select(s => s.Split(':')[0].Trim())
+            .Where(s => s.Length > 0 && !TimeStatuses.Contains(s, StringComparer.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+
+    private static bool IsWeakKey(string? algorithm, int size)
+    {
+        if (string.IsNullOrEmpty(algorithm) || size <= 0)
+        {
+            return false;
+        }
+
+        var upper = algorithm!.ToUpperInvariant();
+        if (upper.Contains("RSA") || upper.Contains("DSA") && !upper.Contains("ECDSA"))
+        {
+            return size < 2048;
+        }
+
+        return (upper.Contains("EC") || upper.Contains("ECDSA")) && size < 256;
+    }
+}

@@ -1,0 +1,57 @@
+namespace SmtpTls.Probing;
+
+/// <summary>What kind of answer a ClientHello got.</summary>
+internal enum TlsHelloAnswerKind
+{
+    /// <summary>More bytes are needed to decide.</summary>
+    Incomplete,
+
+    /// <summary>A ServerHello (or a TLS 1.3 HelloRetryRequest, which also commits to a version).</summary>
+    ServerHello,
+
+    /// <summary>A TLS alert: the server refused.</summary>
+    Alert,
+
+    /// <summary>The peer sent an SMTP reply: it is a plaintext SMTP port.</summary>
+    Smtp,
+
+    /// <summary>The peer answered like an HTTP server.</summary>
+    Http,
+
+    /// <summary>Anything else.</summary>
+    NotTls,
+
+    /// <summary>The peer closed the connection without an answer.</summary>
+    Closed,
+}
+
+/// <summary>The decoded answer to a hand-built ClientHello.</summary>
+internal sealed class TlsHelloAnswer
+{
+    public TlsHelloAnswerKind Kind { get; set; }
+
+    /// <summary>The version the server chose (from supported_versions when present).</summary>
+    public int Version { get; set; }
+
+    public ushort CipherSuite { get; set; }
+
+    public bool IsHelloRetryRequest { get; set; }
+
+    public byte AlertLevel { get; set; }
+
+    public byte AlertDescription { get; set; }
+
+    /// <summary>A printable excerpt of a non-TLS answer.</summary>
+    public string? Text { get; set; }
+
+    public static TlsHelloAnswer Of(TlsHelloAnswerKind kind, string? text = null) => new() { Kind = kind, Text = text };
+
+    /// <summary>A short English description for the scan's Detail column (alert names are protocol terms, not prose).</summary>
+    public string Describe() => Kind switch
+    {
+        TlsHelloAnswerKind.ServerHello => (IsHelloRetryRequest ? "HelloRetryRequest " : "ServerHello ") + TlsVersions.Describe(Version) + " " + TlsCipherSuites.Name(CipherSuite),
+        TlsHelloAnswerKind.Alert => "alert " + TlsAlerts.Name(AlertDescription) + " (" + AlertDescription + ")",
+        TlsHelloAnswerKind.Closed => "connection closed",
+        _ => Kind + (Text is null ? string.Empty : ": " + Text),
+    };
+}

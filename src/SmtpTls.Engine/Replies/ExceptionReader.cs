@@ -1,0 +1,186 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SmtpTls.Replies;
+
+/// <summary>
+/// Turns an exception chain into text the reply parser understands, without a compile-time
+/// reference to the exception types: a <c>StatusCode</c> property of an SMTP type (MailKit's
+/// SmtpCommandException, System.Net.Mail's SmtpException; any copy of MailKit, found by name) is
+/// put in front of the message as a reply line; every exception in the chain
+/// (<see cref="Exception.InnerException"/>, <see cref="AggregateException.InnerExceptions"/>)
+/// adds a "Type: Message" line. Bounded in depth, count and length; cycles are cut.
+/// </summary>
+internal static class ExceptionReader
+{
+    /// <summary>The most exceptions of one chain that are read.</summary>
+    public const int MaxExceptions = 32;
+
+    private static readonly Regex ServerResponse = new(@"(?:server response was|server replied|response was)[:\s]+(?<rest>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(250));
+
+    /// <summary>
+    /// Reads <paramref name="exception"/>: a resolution already attached in
+    /// <c>Data["SmtpTls.Resolution"]</c> (the first found, outermost first), and the text.
+    /// </summary>
+    public static (string Text, SmtpErrorResolution? Attached, bool Truncated) Read(Exception exception)
+    {
+        var lines = new List<string>();
+        var seen = new HashSet<Exception>(IdentityComparer.Instance);
+        var queue = new Queue<(Exception Ex, int Depth)>();
+        queue.Enqueue((exception, 0));
+        SmtpErrorResolution? attached = null;
+        string? reply = null;
+        var length = 0;
+        var truncated = false;
+
+        while (queue.Count > 0)
+        {
+            var (ex, depth) = queue.Dequeue();
+            if (!seen.Add(ex))
+            {
+                continue;
+            }
+
+            if (seen.Count > MaxExceptions)
+            {
+                truncated = true;
+                break;
+            }
+
+            attached ??= AttachedResolution(ex);
+            var message = SafeMessage(ex);
+            if (reply is null && StatusCode(ex) is int code)
+            {
+                var response = ServerResponse.Match(message);
+                var text = response.Success ? response.Groups["rest"].Value : message;
+                reply = code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + Flatten(text);
+            }
+
+            var line = ex.GetType().FullName + ": " + message;
+            if (length + line.Length > SmtpErrorResolver.MaxInputChars)
+            {
+                truncated = true;
+                break;
+            }
+
+            lines.Add(line);
+            length += line.Length + 1;
+
+            if (ex is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (inner is not null && queue.Count < MaxExceptions)
+                    {
+                        queue.Enqueue((inner, depth + 1));
+                    }
+                }
+            }
+            else if (ex.InnerException is not null)
+            {
+                queue.Enqueue((ex.InnerException, depth + 1));
+            }
+        }
+
+        if (queue.Count > 0)
+        {
+            truncated = true;
+        }
+
+        if (reply is not null)
+        {
+            lines.Insert(0, reply);
+        }
+
+        return (string.Join("\n", lines), attached, truncated);
+    }
+
+    private static SmtpErrorResolution? AttachedResolution(Exception ex)
+    {
+        try
+        {
+            IDictionary data = ex.Data;
+            return data is not null && data.Contains(SmtpErrorResolver.ResolutionDataKey)
+                ? data[SmtpErrorResolver.ResolutionDataKey] as SmtpErrorResolution
+                : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private static string SafeMessage(Exception ex)
+    {
+        try
+        {
+            return ex.Message ?? string.Empty;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>The reply code of an SMTP exception, by duck typing: a StatusCode property whose type or owner is SMTP-specific.</summary>
+    private static int? StatusCode(Exception ex)
+    {
+        try
+        {
+            var property = ex.GetType().GetProperty("StatusCode", BindingFlags.Public | BindingFlags.Instance);
+            if (property is null || property.GetIndexParameters().Length > 0)
+            {
+                return null;
+            }
+
+            var smtp = property.PropertyType.Name.IndexOf("Smtp", StringComparison.OrdinalIgnoreCase) >= 0
+                || ex.GetType().Name.IndexOf("Smtp", StringComparison.OrdinalIgnoreCase) >= 0;
+            if (!smtp)
+            {
+                return null;
+            }
+
+            var value = property.GetValue(ex);
+            if (value is null)
+            {
+                return null;
+            }
+
+            var code = value is Enum ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) : value is int i ? i : (int?)null;
+            return code is >= 200 and <= 559 ? code : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private static string Flatten(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, 4096));
+        foreach (var c in text)
+        {
+            if (builder.Length >= 4096)
+            {
+                break;
+            }
+
+            builder.Append(c is '\r' or '\n' ? ' ' : c);
+        }
+
+        return builder.ToString().Trim();
+    }
+
+    private sealed class IdentityComparer : IEqualityComparer<Exception>
+    {
+        public static readonly IdentityComparer Instance = new();
+
+        public bool Equals(Exception? x, Exception? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(Exception obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
+}

@@ -1,0 +1,497 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using SmtpTls.Localization;
+
+namespace SmtpTls.Replies;
+
+/// <summary>
+/// Translates SMTP replies (e.g. <c>454 4.7.0 TLS not available due to local problem</c>), mail-log
+/// lines (Postfix, Exim, Sendmail, Exchange), NDR texts, client error messages and exceptions into
+/// <see cref="SmtpErrorResolution"/> objects: category, transient or not, likely causes and
+/// remediation steps for senders, administrators and developers. No network access.
+/// </summary>
+/// <remarks>
+/// The meaning of replies is data, not code: the embedded knowledge file
+/// <c>Replies/Knowledge/Rules.xml</c> holds the rules (each with its source), the causes and steps
+/// in English and German. Inputs are capped (<see cref="MaxInputChars"/> characters, 1000 lines,
+/// 100 continuation lines, 32 exceptions per chain); cuts are reported in
+/// <see cref="SmtpErrorResolution.Warnings"/>. Thread-safe.
+/// </remarks>
+public static class SmtpErrorResolver
+{
+    /// <summary>The most characters of input that are read.</summary>
+    public const int MaxInputChars = 64 * 1024;
+
+    /// <summary>
+    /// The key under which other cmdlets attach an <see cref="SmtpErrorResolution"/> to an
+    /// exception's <see cref="Exception.Data"/>; <see cref="Resolve(Exception, CultureInfo?)"/> uses it.
+    /// </summary>
+    public const string ResolutionDataKey = "SmtpTls.Resolution";
+
+    private const int MaxObjectDepth = 3;
+    private const int MaxEnumeratedItems = 1000;
+
+    private static readonly string[] ReplyProperties = { "Resolution", "StartTlsReply", "Reply", "Message", "Line" };
+    private static readonly Regex Placeholder = new(@"\{(?<name>server|port)(?::(?<default>[0-9]{1,5}))?\}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+    private static readonly Regex SafeHost = new(@"^[A-Za-z0-9.:-]+$", RegexOptions.CultureInvariant);
+    private static readonly object CultureSync = new();
+    private static HashSet<string>? _cultureNames;
+
+    /// <summary>Resolves a reply, log line, NDR text or client error message.</summary>
+    /// <param name="input">The text; single- or multi-line. Empty text yields a resolution of category Other with a warning.</param>
+    /// <param name="culture">The language of the text fields; default: the current UI culture.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    public static SmtpErrorResolution Resolve(string input, CultureInfo? culture = null)
+    {
+        if (input is null)
+        {
+            throw new ArgumentNullException(nameof(input));
+        }
+
+        return Build(ReplyParser.Parse(input), culture ?? CultureInfo.CurrentUICulture, null, 0);
+    }
+
+    /// <summary>
+    /// Resolves an exception: a resolution attached in <c>Data["SmtpTls.Resolution"]</c> (re-resolved
+    /// in <paramref name="culture"/>), else the reply of an SMTP exception (MailKit's
+    /// SmtpCommandException or System.Net.Mail's SmtpException, read by duck typing) and the
+    /// messages of the whole chain (inner and aggregated exceptions).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
+    public static SmtpErrorResolution Resolve(Exception exception, CultureInfo? culture = null)
+    {
+        if (exception is null)
+        {
+            throw new ArgumentNullException(nameof(exception));
+        }
+
+        return ResolveError(exception, null, culture);
+    }
+
+    /// <summary>
+    /// Resolves an error made of an exception and/or an explanatory text (PowerShell's
+    /// <c>ErrorRecord.ErrorDetails.Message</c>); the text is read before the exception's messages.
+    /// </summary>
+    /// <exception cref="ArgumentException">Both <paramref name="exception"/> and <paramref name="details"/> are null.</exception>
+    public static SmtpErrorResolution ResolveError(Exception? exception, string? details, CultureInfo? culture = null)
+    {
+        if (exception is null && details is null)
+        {
+            throw new ArgumentException("An exception or a text is required.", nameof(exception));
+        }
+
+        var effective = culture ?? CultureInfo.CurrentUICulture;
+        if (exception is null)
+        {
+            return Resolve(details!, effective);
+        }
+
+        var (text, attached, truncated) = ExceptionReader.Read(exception);
+        if (attached is not null)
+        {
+            return Relocalize(attached, effective);
+        }
+
+        if (!string.IsNullOrEmpty(details))
+        {
+            text = details + "\n" + text;
+        }
+
+        var parsed = ReplyParser.Parse(text);
+        if (truncated)
+        {
+            parsed.Notes.Add(new KeyValuePair<string, object[]>("Resolve.Warning.ExceptionsTruncated", new object[] { ExceptionReader.MaxExceptions }));
+        }
+
+        return Build(parsed, effective, null, 0);
+    }
+
+    /// <summary>
+    /// Returns <paramref name="resolution"/> in <paramref name="culture"/>'s language: the same object
+    /// when it already is, else a new resolution of its <see cref="SmtpErrorResolution.Input"/> that
+    /// keeps the server and port it named.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="resolution"/> is null.</exception>
+    public static SmtpErrorResolution Relocalize(SmtpErrorResolution resolution, CultureInfo? culture = null)
+    {
+        if (resolution is null)
+        {
+            throw new ArgumentNullException(nameof(resolution));
+        }
+
+        var effective = culture ?? CultureInfo.CurrentUICulture;
+        if (string.Equals(resolution.Culture, EffectiveCultureName(effective), StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(resolution.Input))
+        {
+            return resolution;
+        }
+
+        return Build(ReplyParser.Parse(resolution.Input), effective, resolution.Server, resolution.Port);
+    }
+
+    /// <summary>
+    /// Resolves any object: a string, an exception, an <see cref="SmtpErrorResolution"/>, a
+    /// dictionary or an object with a reply-like property (<c>Resolution</c>, <c>StartTlsReply</c>,
+    /// <c>Reply</c>, <c>Message</c>, <c>Line</c>; a <c>Resolution</c> holding an
+    /// SmtpErrorResolution wins), or a sequence of lines (joined as one multi-line reply).
+    /// Returns null for null, empty or whitespace-only input and for objects without such text.
+    /// </summary>
+    public static SmtpErrorResolution? ResolveObject(object? input, CultureInfo? culture = null)
+    {
+        return ResolveObject(input, culture ?? CultureInfo.CurrentUICulture, 0);
+    }
+
+    /// <summary>
+    /// Gets the culture named <paramref name="name"/> if it is a culture this system knows
+    /// (not a made-up name that .NET would accept as a custom culture).
+    /// </summary>
+    public static bool TryGetCulture(string? name, out CultureInfo? culture)
+    {
+        culture = null;
+        if (name is null)
+        {
+            return false;
+        }
+
+        name = name.Trim();
+        if (name.Length == 0)
+        {
+            culture = CultureInfo.InvariantCulture;
+            return true;
+        }
+
+        lock (CultureSync)
+        {
+            _cultureNames ??= new HashSet<string>(CultureInfo.GetCultures(CultureTypes.AllCultures).Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+        }
+
+        if (!_cultureNames.Contains(name))
+        {
+            return false;
+        }
+
+        try
+        {
+            culture = CultureInfo.GetCultureInfo(name);
+            return true;
+        }
+        catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The culture name a resolution in <paramref name="culture"/> reports: the culture's own name
+    /// when its language is shipped (de-DE, en-US), else the fallback language ("en").
+    /// </summary>
+    public static string EffectiveCultureName(CultureInfo culture)
+    {
+        if (culture is null)
+        {
+            throw new ArgumentNullException(nameof(culture));
+        }
+
+        var language = LocalizedText.EffectiveLanguage(culture);
+        return string.Equals(language, culture.TwoLetterISOLanguageName, StringComparison.OrdinalIgnoreCase) && culture.Name.Length > 0
+            ? culture.Name
+            : language;
+    }
+
+    private static SmtpErrorResolution? ResolveObject(object? input, CultureInfo culture, int depth)
+    {
+        switch (input)
+        {
+            case null:
+                return null;
+            case string text:
+                return string.IsNullOrWhiteSpace(text) ? null : Resolve(text, culture);
+            case SmtpErrorResolution resolution:
+                return Relocalize(resolution, culture);
+            case Exception exception:
+                return Resolve(exception, culture);
+        }
+
+        if (depth >= MaxObjectDepth)
+        {
+            return null;
+        }
+
+        if (input is IDictionary dictionary)
+        {
+            foreach (var name in ReplyProperties)
+            {
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        var found = ResolveObject(entry.Value, culture, depth + 1);
+                        if (found is not null)
+                        {
+                            return found;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        if (input is IEnumerable sequence)
+        {
+            var lines = new StringBuilder();
+            var count = 0;
+            foreach (var item in sequence)
+            {
+                if (++count > MaxEnumeratedItems || lines.Length > MaxInputChars)
+                {
+                    break;
+                }
+
+                if (item is string line)
+                {
+                    lines.Append(line).Append('\n');
+                }
+                else if (item is not null)
+                {
+                    // A sequence of objects: resolve the first one that has something to say.
+                    var found = ResolveObject(item, culture, depth + 1);
+                    if (found is not null)
+                    {
+                        return found;
+                    }
+                }
+            }
+
+            var joined = lines.ToString();
+            return string.IsNullOrWhiteSpace(joined) ? null : Resolve(joined, culture);
+        }
+
+        foreach (var name in ReplyProperties)
+        {
+            object? value;
+            try
+            {
+                var property = input.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+                if (property is null || property.GetIndexParameters().Length > 0)
+                {
+                    continue;
+                }
+
+                value = property.GetValue(input);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                continue;
+            }
+
+            var found = ResolveObject(value, culture, depth + 1);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static SmtpErrorResolution Build(ParsedInput parsed, CultureInfo culture, string? serverHint, int portHint)
+    {
+        var kb = KnowledgeBase.Instance;
+        var result = new SmtpErrorResolution
+        {
+            Input = parsed.Original,
+            ReplyCode = parsed.ReplyCode,
+            EnhancedStatusCode = parsed.Enhanced,
+            ReplyText = parsed.ReplyText,
+            LogStatus = parsed.LogStatus,
+            Server = parsed.Server.Length > 0 ? parsed.Server : serverHint ?? string.Empty,
+            Port = parsed.Port > 0 ? parsed.Port : portHint,
+            Culture = EffectiveCultureName(culture),
+        };
+
+        SetClass(result, parsed);
+
+        var warnings = new List<string>();
+        foreach (var note in parsed.Notes)
+        {
+            warnings.Add(LocalizedText.Format(note.Key, culture, note.Value));
+        }
+
+        if (parsed.Text.Trim().Length == 0)
+        {
+            warnings.Add(LocalizedText.Get("Error.EmptyInput", culture));
+        }
+
+        KnowledgeRule? rule;
+        try
+        {
+            rule = kb.Match(parsed);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            rule = null;
+            warnings.Add(LocalizedText.Get("Resolve.Warning.ParseTimeout", culture));
+        }
+
+        var references = new List<string>();
+        if (rule is not null)
+        {
+            result.RuleId = rule.Id;
+            result.Category = rule.Category;
+            result.Confidence = rule.Confidence;
+            result.Summary = Fill((rule.Summary ?? Summary(kb, rule.Category))?.Get(culture) ?? string.Empty, result);
+            result.Causes = rule.Causes.Select(c => Fill(kb.Causes[c].Get(culture), result)).ToArray();
+            result.Remediation = rule.Steps.Select(s => Step(kb.Steps[s], culture, result)).ToArray();
+            references.AddRange(rule.References);
+            foreach (var key in rule.Warnings)
+            {
+                warnings.Add(LocalizedText.Format(key, culture, result.ReplyCode, result.EnhancedStatusCode));
+            }
+        }
+        else
+        {
+            result.Summary = Summary(kb, SmtpErrorCategory.Other)?.Get(culture) ?? string.Empty;
+        }
+
+        if (parsed.Enhanced.Length > 0)
+        {
+            var key = parsed.EnhancedSubject.ToString(CultureInfo.InvariantCulture) + "." + parsed.EnhancedDetail.ToString(CultureInfo.InvariantCulture);
+            if (kb.EnhancedDetails.TryGetValue(key, out var detail))
+            {
+                result.EnhancedStatusDescription = detail.Text.Get(culture);
+                references.Add(detail.Source);
+            }
+            else if (kb.EnhancedSubjects.TryGetValue(parsed.EnhancedSubject.ToString(CultureInfo.InvariantCulture), out var subject))
+            {
+                result.EnhancedStatusDescription = subject.Get(culture);
+            }
+        }
+
+        var codeClass = parsed.ReplyCode / 100;
+        if (parsed.ReplyCode > 0 && parsed.EnhancedClass > 0 && codeClass != parsed.EnhancedClass)
+        {
+            warnings.Add(LocalizedText.Format(
+                "Resolve.Warning.ClassMismatch",
+                culture,
+                parsed.ReplyCode,
+                parsed.Enhanced,
+                codeClass,
+                parsed.EnhancedClass,
+                LocalizedText.Get(result.IsTransient ? "Resolve.Word.Transient" : "Resolve.Word.NotTransient", culture)));
+            references.Add("RFC 3463 §2");
+        }
+
+        result.ServerSoftware = DetectServer(kb, parsed, rule);
+        result.References = references.Distinct(StringComparer.Ordinal).ToArray();
+        result.Warnings = warnings.Distinct(StringComparer.Ordinal).ToArray();
+        return result;
+    }
+
+    private static void SetClass(SmtpErrorResolution result, ParsedInput parsed)
+    {
+        if (parsed.ReplyCode > 0)
+        {
+            result.Class = (SmtpReplyClass)(parsed.ReplyCode / 100);
+            result.IsTransient = parsed.ReplyCode / 100 == 4;
+        }
+        else if (parsed.EnhancedClass > 0)
+        {
+            result.Class = (SmtpReplyClass)parsed.EnhancedClass;
+            result.IsTransient = parsed.EnhancedClass == 4;
+        }
+        else
+        {
+            switch (parsed.LogStatus)
+            {
+                case "deferred":
+                case "softbounce":
+                    result.Class = SmtpReplyClass.TransientNegative;
+                    result.IsTransient = true;
+                    break;
+                case "bounced":
+                case "expired":
+                case "undeliverable":
+                    result.Class = SmtpReplyClass.PermanentNegative;
+                    break;
+                case "sent":
+                case "deliverable":
+                    result.Class = SmtpReplyClass.PositiveCompletion;
+                    break;
+                default:
+                    result.Class = SmtpReplyClass.Unknown;
+                    break;
+            }
+        }
+    }
+
+    private static KnowledgeText? Summary(KnowledgeBase kb, SmtpErrorCategory category)
+    {
+        return kb.Categories.TryGetValue(category, out var text) ? text : null;
+    }
+
+    private static string DetectServer(KnowledgeBase kb, ParsedInput parsed, KnowledgeRule? rule)
+    {
+        try
+        {
+            foreach (var server in kb.Servers)
+            {
+                if (server.Pattern.IsMatch(parsed.Text))
+                {
+                    return server.Name;
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Fall back to what the rule knows.
+        }
+
+        return rule?.Server ?? string.Empty;
+    }
+
+    private static SmtpRemediationStep Step(KnowledgeStep step, CultureInfo culture, SmtpErrorResolution result)
+    {
+        return new SmtpRemediationStep
+        {
+            Id = step.Id,
+            Audience = step.Audience,
+            Action = Fill(step.Text.Get(culture), result),
+            Command = Fill(step.Command, result),
+        };
+    }
+
+    /// <summary>Replaces {server} and {port:default} with what the input named, else a placeholder or the default.</summary>
+    private static string Fill(string template, SmtpErrorResolution result)
+    {
+        if (template.IndexOf('{') < 0)
+        {
+            return template;
+        }
+
+        return Placeholder.Replace(template, m =>
+        {
+            if (m.Groups["name"].Value == "server")
+            {
+                if (result.Server.Length == 0)
+                {
+                    return "<server>";
+                }
+
+                return SafeHost.IsMatch(result.Server) ? result.Server : "'" + result.Server.Replace("'", "''") + "'";
+            }
+
+            if (result.Port > 0)
+            {
+                return result.Port.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return m.Groups["default"].Success ? m.Groups["default"].Value : "25";
+        });
+    }
+}

@@ -1,0 +1,44 @@
+# Example: guard your mail servers' TLS with Pester.
+#
+#   Describe 'mx.example.org' {
+#       It 'offers valid STARTTLS' { Test-SmtpTls -Server mx.example.org -Quiet | Should -BeTrue }
+#       It 'only TLS 1.2+' {
+#           (Test-SmtpTls -Server mx.example.org -ProtocolScan).Findings.Id | Should -Not -Contain 'LegacyProtocol'
+#       }
+#   }
+#
+# Here the "mail server" is the test bed's good Postfix on loopback, with a private CA passed
+# through -TrustedRootPath; in your own tests use your MX host names and drop -TrustedRootPath.
+
+BeforeAll {
+    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
+    # Without -Force: re-importing the loaded module with -Force loses its cmdlets (loader issue).
+    Import-Module $ModulePath
+    $script:StartedBed = $false
+    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
+        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
+    }
+    else {
+        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
+        $script:Bed = Start-SmtpTestBed -Scenario good
+        $script:StartedBed = $true
+    }
+    $script:Mx = $Bed.Scenarios.good
+}
+
+AfterAll {
+    if ($StartedBed) { Stop-SmtpTestBed }
+}
+
+Describe 'Our mail server' {
+    It 'offers STARTTLS with a valid certificate for its name' {
+        if (-not $Bed.Available) { Set-ItResult -Skipped -Because $Bed.Reason; return }
+        Test-SmtpTls -Server "$($Mx.Address):$($Mx.Port)" -ServerName $Mx.ServerName -TrustedRootPath $Bed.CaFile -Quiet | Should -BeTrue
+    }
+
+    It 'has a certificate that is valid for at least two more weeks' {
+        if (-not $Bed.Available) { Set-ItResult -Skipped -Because $Bed.Reason; return }
+        $result = Test-SmtpTls -Server "$($Mx.Address):$($Mx.Port)" -ServerName $Mx.ServerName -TrustedRootPath $Bed.CaFile
+        $result.DaysUntilExpiry | Should -BeGreaterThan 14
+    }
+}
