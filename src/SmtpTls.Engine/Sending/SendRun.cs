@@ -1,0 +1,587 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using SmtpTls.Localization;
+using ResolutionLookup = SmtpTls.Probing.ResolutionLookup;
+using SmtpConnection = SmtpTls.Probing.SmtpConnection;
+using TlsHandshake = SmtpTls.Probing.TlsHandshake;
+
+namespace SmtpTls.Sending;
+
+/// <summary>
+/// One send, start to end: connect under the TLS policy, check the certificate, authenticate if
+/// asked to and allowed, send the message, QUIT. Every refusal happens before MAIL FROM; every
+/// failure after it leaves nothing behind (MailKit answers a refused command with RSET, and a
+/// broken-off data phase never gets its final dot). Fills one <see cref="SmtpSendResult"/>.
+/// </summary>
+internal sealed class SendRun
+{
+    private const string StepConnect = "Send.Step.Connect";
+    private const string StepSession = "Send.Step.Session";
+    private const string StepAuthenticate = "Send.Step.Authenticate";
+    private const string StepSend = "Send.Step.Send";
+
+    // MailKit bounds each read and write itself; this watchdog only catches a step that waits outside
+    // them (a handshake on .NET Framework), so it allows each phase several steps' worth of time.
+    private const int StepsPerPhase = 6;
+
+    private readonly SendRequest _request;
+    private readonly SmtpTestMessageOptions _options;
+    private readonly CultureInfo _culture;
+    private readonly SmtpSendResult _result;
+    private readonly List<string> _warnings = new();
+    private readonly RedactingProtocolLogger _logger;
+    private readonly string _testId;
+    private string _step = StepConnect;
+    private string? _plaintextWarning;
+
+    public SendRun(SendRequest request)
+    {
+        _request = request;
+        _options = request.Options;
+        _culture = request.Culture;
+        _testId = TestMessageFactory.NewTestId();
+        var credential = _options.Credential;
+        _logger = new RedactingProtocolLogger(SecretScrubber.For(credential?.UserName, credential?.Password), _culture, _options.Transcript);
+        _result = new SmtpSendResult
+        {
+            Server = request.Target.Host,
+            Port = request.Port,
+            ServerName = request.ServerName,
+            TlsMode = _options.TlsMode.ToString(),
+            From = request.From.Address,
+            To = request.To.Select(t => t.Address).ToArray(),
+            TestId = _testId,
+            MessageId = TestMessageFactory.MessageId(_testId, request.From),
+            Subject = TestMessageFactory.Subject(_options.Subject, _testId, TestMessageFactory.SendingHost(), _culture),
+        };
+    }
+
+    public async Task<SmtpSendResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        _result.StartedAt = DateTimeOffset.UtcNow;
+        SmtpClient? client = null;
+        try
+        {
+            client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(client, cancellationToken).ConfigureAwait(false);
+            await SendMessageAsync(client, cancellationToken).ConfigureAwait(false);
+            await QuitAsync(client).ConfigureAwait(false);
+        }
+        catch (SendFailure failure)
+        {
+            Fail(failure);
+            await QuitAsync(client).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the user: drop the connection without QUIT, so a half-sent message never gets its final dot.
+            client?.Dispose();
+            client = null;
+            throw;
+        }
+        finally
+        {
+            client?.Dispose();
+            _logger.Complete();
+            _result.Transcript = _logger.Lines.ToArray();
+            _result.Warnings = _warnings.ToArray();
+            _result.Duration = clock.Elapsed;
+        }
+
+        return _result;
+    }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var retryWithoutTls = false;
+        while (true)
+        {
+            var socketOptions = retryWithoutTls ? SecureSocketOptions.None : SendPolicy.SocketOptions(_options.TlsMode, _request.Port);
+            _logger.StartConnection();
+            _logger.Note(LocalizedText.Format("Send.Note.Connecting", _culture, _request.Endpoint, _request.TlsHost, PolicyName()));
+            var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+            var check = new CertificateCheck(_request, _logger);
+            var client = NewClient(check);
+            try
+            {
+                var outcome = await StartSessionAsync(client, socket, socketOptions, check, cancellationToken).ConfigureAwait(false);
+                var decision = SendPolicy.DecideTls(_options.TlsMode, _request.Port, outcome.Outcome, retryWithoutTls);
+                switch (decision.Action)
+                {
+                    case SendAction.Refuse:
+                        throw TlsFailure(decision.ErrorId!, outcome.Error);
+
+                    case SendAction.RetryWithoutTls:
+                        Warn(decision.WarningKey!, _request.Endpoint, _logger.StartTlsReply ?? outcome.Error?.Message);
+                        _logger.Note(LocalizedText.Get("Send.Note.RetryWithoutTls", _culture));
+                        client.Dispose();
+                        retryWithoutTls = true;
+                        continue;
+
+                    case SendAction.ProceedWithWarning when decision.WarningKey is not null:
+                        // Said when the envelope is about to go out in plaintext, not for a session refused before that.
+                        _plaintextWarning = decision.WarningKey;
+                        break;
+                }
+
+                RecordTls(client, check);
+                return client;
+            }
+            catch
+            {
+                // Refused here means nothing was sent; QUIT if the session is still up, then close.
+                await QuitAsync(client).ConfigureAwait(false);
+                client.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private async Task<(TlsOutcome Outcome, Exception? Error)> StartSessionAsync(SmtpClient client, Socket socket, SecureSocketOptions socketOptions, CertificateCheck check, CancellationToken cancellationToken)
+    {
+        _step = StepSession;
+        try
+        {
+            await BoundedAsync(token => client.ConnectAsync(socket, _request.TlsHost, _request.Port, socketOptions, token), socket.Dispose, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException ex) when (!_logger.StartTlsSent)
+        {
+            // MailKit's StartTls option: EHLO did not list STARTTLS, so it never asked.
+            return (TlsOutcome.NotOffered, ex);
+        }
+        catch (SmtpCommandException ex) when (_logger.StartTlsSent && !IsPositive(_logger.StartTlsReply))
+        {
+            return (TlsOutcome.Refused, ex);
+        }
+        catch (SslHandshakeException ex)
+        {
+            if (check.Decision is { Allows: false } refusal)
+            {
+                throw CertificateFailure(refusal.ErrorId!, check, ex);
+            }
+
+            return (TlsOutcome.HandshakeFailed, ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Classify(ex);
+        }
+
+        if (client.IsSecure)
+        {
+            return (TlsOutcome.Established, null);
+        }
+
+        var offered = (client.Capabilities & SmtpCapabilities.StartTLS) != 0;
+        return (socketOptions != SecureSocketOptions.None && !offered ? TlsOutcome.NotOffered : TlsOutcome.NotAttempted, null);
+    }
+
+    private void RecordTls(SmtpClient client, CertificateCheck check)
+    {
+        if (!client.IsSecure)
+        {
+            _logger.Note(LocalizedText.Get("Send.Note.Plaintext", _culture));
+            return;
+        }
+
+        // Without its own check on this connection (a resumed TLS session skips the callback on some
+        // platforms) the certificate is unverified: that is a refusal, not a pass.
+        if (!check.Ran && !_options.SkipCertificateValidation)
+        {
+            throw CertificateFailure(SmtpSendErrorIds.CertificateUntrusted, check, null, LocalizedText.Get("Send.Certificate.NotChecked", _culture));
+        }
+
+        if (check.Decision?.WarningKey is { } warning)
+        {
+            Warn(warning, _request.Endpoint, check.Problem);
+        }
+
+        _result.TlsEstablished = true;
+        _result.Protocol = TlsHandshake.MapProtocol(client.SslProtocol)?.ToString() ?? client.SslProtocol.ToString();
+        _result.CipherSuite = CipherSuiteOf(client);
+        _result.Certificate = check.Certificate;
+        _result.CertificateValidationSkipped = _options.SkipCertificateValidation && check.Problem is not null;
+        _logger.Note(LocalizedText.Format("Send.Note.TlsEstablished", _culture, _result.Protocol, _result.CipherSuite));
+    }
+
+    private async Task AuthenticateAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        var credential = _options.Credential;
+        var decision = SendPolicy.DecideAuthentication(credential is not null, client.IsSecure, _options.AllowInsecureAuthentication);
+        if (decision.Action == SendAction.Refuse)
+        {
+            throw new SendFailure(
+                decision.ErrorId!,
+                LocalizedText.Format("Send.Error.InsecureAuthenticationRefused", _culture, _request.Endpoint),
+                null,
+                "Authentication refused by the client: the session is not encrypted (no TLS), so the credentials would be sent in plaintext.",
+                null);
+        }
+
+        if (decision.WarningKey is not null)
+        {
+            Warn(decision.WarningKey, _request.Endpoint);
+        }
+
+        if (credential is null)
+        {
+            return;
+        }
+
+        _step = StepAuthenticate;
+        try
+        {
+            // OAuth mechanisms need tokens, not a password.
+            client.AuthenticationMechanisms.Remove("XOAUTH2");
+            client.AuthenticationMechanisms.Remove("OAUTHBEARER");
+            await BoundedAsync(token => client.AuthenticateAsync(credential, token), client.Dispose, cancellationToken).ConfigureAwait(false);
+            _result.Authenticated = true;
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationNotOffered, LocalizedText.Format("Send.Error.AuthenticationNotOffered", _culture, _request.Endpoint), null, null, ex);
+        }
+        catch (MailKit.Security.AuthenticationException ex)
+        {
+            var command = ex.InnerException as SmtpCommandException;
+            var reply = command is null ? _logger.LastReply : _logger.FindReply((int)command.StatusCode, command.Message);
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply ?? ex.Message), reply, reply, ex);
+        }
+        catch (SmtpCommandException ex)
+        {
+            var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply), reply, reply, ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Classify(ex);
+        }
+    }
+
+    private async Task SendMessageAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        _step = StepSend;
+        var now = DateTimeOffset.UtcNow;
+        var host = TestMessageFactory.SendingHost();
+        var tls = _result.TlsEstablished
+            ? LocalizedText.Format("Send.Message.TlsUsed", _culture, _result.Protocol, _result.CipherSuite, PolicyName())
+            : LocalizedText.Format("Send.Message.TlsNone", _culture, PolicyName());
+        var server = _request.ServerName is null ? _request.Endpoint : _request.Endpoint + " (" + _request.ServerName + ")";
+        var body = _options.Body ?? TestMessageFactory.DefaultBody(_testId, host, now, server, tls, _culture);
+        if (_plaintextWarning is not null)
+        {
+            Warn(_plaintextWarning, _request.Endpoint);
+        }
+
+        using var message = TestMessageFactory.Create(_request.From, _request.To, _result.MessageId!, _testId, _result.Subject!, body, now);
+
+        try
+        {
+            var response = await BoundedAsync(token => client.SendAsync(FormatOptions.Default, message, _request.From, _request.To, token), client.Dispose, cancellationToken).ConfigureAwait(false);
+
+            // SendAsync returns the reply text without its code; the logger has it verbatim.
+            _result.Reply = _logger.LastReply ?? "250 " + response;
+            _result.QueueId = SmtpQueueId.Parse(_result.Reply);
+            _result.Accepted = true;
+            _logger.Note(LocalizedText.Format("Send.Note.Accepted", _culture, _result.QueueId ?? "-", _result.MessageId));
+        }
+        catch (ServiceNotAuthenticatedException ex)
+        {
+            // MailKit reads every 530 to MAIL FROM as "authentication required"; Postfix also says 530 for "STARTTLS first".
+            var reply = _logger.FindReply(530, ex.Message) ?? "530 " + ex.Message;
+            var tlsRequired = reply.IndexOf("STARTTLS", StringComparison.OrdinalIgnoreCase) >= 0 || reply.IndexOf("5.7.0 TLS", StringComparison.OrdinalIgnoreCase) >= 0;
+            throw tlsRequired
+                ? new SendFailure(SmtpSendErrorIds.TlsRequired, LocalizedText.Format("Send.Error.TlsRequired", _culture, _request.Endpoint, reply), reply, reply, ex)
+                : new SendFailure(SmtpSendErrorIds.AuthenticationRequired, LocalizedText.Format("Send.Error.AuthenticationRequired", _culture, _request.Endpoint, reply), reply, reply, ex);
+        }
+        catch (SmtpCommandException ex)
+        {
+            var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
+            throw ex.ErrorCode switch
+            {
+                SmtpErrorCode.SenderNotAccepted => new SendFailure(SmtpSendErrorIds.SenderRejected, LocalizedText.Format("Send.Error.SenderRejected", _culture, _request.Endpoint, ex.Mailbox?.Address ?? _result.From, reply), reply, reply, ex),
+                SmtpErrorCode.RecipientNotAccepted => new SendFailure(SmtpSendErrorIds.RecipientRejected, LocalizedText.Format("Send.Error.RecipientRejected", _culture, _request.Endpoint, ex.Mailbox?.Address, reply), reply, reply, ex),
+                _ => new SendFailure(SmtpSendErrorIds.MessageRejected, LocalizedText.Format("Send.Error.MessageRejected", _culture, _request.Endpoint, reply), reply, reply, ex),
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Classify(ex);
+        }
+    }
+
+    private async Task QuitAsync(SmtpClient? client)
+    {
+        if (client is null || !client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the caller's token: after a refusal or Ctrl+C-free failure the server still deserves a QUIT, briefly.
+            using var quit = new CancellationTokenSource(_options.Timeout);
+            await client.DisconnectAsync(true, quit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or SmtpProtocolException or InvalidOperationException)
+        {
+            // The outcome is decided; a connection that breaks on QUIT changes nothing.
+        }
+    }
+
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        _step = StepConnect;
+        IPAddress[] addresses;
+        if (_request.Target.Address is { } literal)
+        {
+            addresses = new[] { literal };
+        }
+        else
+        {
+            _logger.Note(LocalizedText.Format("Send.Note.Resolving", _culture, _request.Target.Host));
+            try
+            {
+                addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(_request.Target.Host), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or TimeoutException or ArgumentException)
+            {
+                throw Classify(ex);
+            }
+        }
+
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            _result.Address = address.ToString();
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await SmtpConnection.RunBoundedAsync(
+                    async token =>
+                    {
+#if NET8_0_OR_GREATER
+                        await socket.ConnectAsync(address, _request.Port, token).ConfigureAwait(false);
+#else
+                        await Task.Factory.FromAsync(socket.BeginConnect, socket.EndConnect, (EndPoint)new IPEndPoint(address, _request.Port), null).ConfigureAwait(false);
+#endif
+                        return true;
+                    },
+                    socket.Dispose,
+                    _options.Timeout,
+                    cancellationToken).ConfigureAwait(false);
+                _logger.Note(LocalizedText.Format("Send.Note.Connected", _culture, address));
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or TimeoutException or ObjectDisposedException)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+        }
+
+        throw Classify(last ?? new SocketException((int)SocketError.HostNotFound));
+    }
+
+    private SmtpClient NewClient(CertificateCheck check) => new(_logger)
+    {
+        Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
+        LocalDomain = _request.HeloName,
+
+        // Chains are judged offline by the certificate analysis; revocation lookups would only add network waits.
+        CheckCertificateRevocation = false,
+        ServerCertificateValidationCallback = check.Validate,
+    };
+
+    private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> step, Action abort, CancellationToken cancellationToken)
+    {
+        var bound = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, _options.Timeout.Ticks * StepsPerPhase));
+        return await SmtpConnection.RunBoundedAsync(step, abort, bound, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task BoundedAsync(Func<CancellationToken, Task> step, Action abort, CancellationToken cancellationToken) =>
+        BoundedAsync(
+            async token =>
+            {
+                await step(token).ConfigureAwait(false);
+                return true;
+            },
+            abort,
+            cancellationToken);
+
+    private SendFailure TlsFailure(string errorId, Exception? error)
+    {
+        var mode = _options.TlsMode.ToString();
+        switch (errorId)
+        {
+            case SmtpSendErrorIds.TlsNotOffered:
+                // The probe and the reply knowledge know MailKit's wording for this case.
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotOffered", _culture, _request.Endpoint, mode), null, error?.Message ?? "The SMTP server does not support the STARTTLS extension.", error);
+
+            case SmtpSendErrorIds.TlsNotAvailable:
+                var reply = _logger.StartTlsReply ?? error?.Message ?? string.Empty;
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotAvailable", _culture, _request.Endpoint, reply, mode), reply, reply, error);
+
+            case SmtpSendErrorIds.TlsHandshakeFailed:
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, Innermost(error)), null, null, error);
+
+            default:
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotEstablished", _culture, _request.Endpoint, mode), null, "The connection is not encrypted: STARTTLS was not used.", error);
+        }
+    }
+
+    private SendFailure CertificateFailure(string errorId, CertificateCheck check, Exception? error, string? problem = null)
+    {
+        _result.Certificate = check.Certificate;
+        var detail = problem ?? check.Problem ?? LocalizedText.Get("Send.Certificate.None", _culture);
+
+        // The wording .NET gives these failures, which the reply knowledge (and Test-SmtpTls) use as well.
+        var canonical = errorId switch
+        {
+            SmtpSendErrorIds.CertificateExpired => "The remote certificate is invalid because of errors in the certificate chain: NotTimeValid",
+            SmtpSendErrorIds.CertificateNameMismatch => "The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch",
+            _ => "The remote certificate is invalid because of errors in the certificate chain: " + TrustCodes(check.Certificate),
+        };
+        return new SendFailure(errorId, LocalizedText.Format("Send.Error.Certificate", _culture, _request.Endpoint, detail), null, canonical, error);
+    }
+
+    private static string TrustCodes(SmtpCertificateInfo? certificate)
+    {
+        var codes = certificate?.ChainStatus.Select(s => s.Split(':')[0].Trim()).Where(c => c.Length > 0 && c != "IncompleteChain").Distinct().ToArray();
+        return codes is { Length: > 0 } ? string.Join(", ", codes) : "UntrustedRoot";
+    }
+
+    /// <summary>A failure that is not a policy decision: the network, the protocol, or the server refusing the session.</summary>
+    private SendFailure Classify(Exception ex)
+    {
+        var stepText = LocalizedText.Get(_step, _culture);
+        if (IsTimeout(ex))
+        {
+            return _logger.ContentComplete
+                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, Innermost(ex), _result.MessageId), null, null, ex)
+                : _step == StepSession && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
+                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, "Timeout: the server sent no SMTP greeting within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s; the port may expect implicit TLS.", ex)
+                : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").", ex);
+        }
+
+        switch (ex)
+        {
+            case SmtpCommandException command:
+                var reply = _logger.FindReply((int)command.StatusCode, command.Message) ?? (int)command.StatusCode + " " + command.Message;
+                return new SendFailure(SmtpSendErrorIds.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, reply, ex);
+
+            case SocketException when _step == StepConnect:
+                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+
+            case SslHandshakeException:
+                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+
+            case SmtpProtocolException or IOException or SocketException or ObjectDisposedException:
+                if (_logger.ContentComplete)
+                {
+                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, Innermost(ex), _result.MessageId), null, null, ex);
+                }
+
+                // A server that hangs up usually says why first (421): that reply is the better explanation.
+                var last = _logger.LastReply;
+                var said = last is not null && last.StartsWith("4", StringComparison.Ordinal) ? last : null;
+                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? Innermost(ex), stepText), said, said, ex);
+
+            default:
+                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+        }
+    }
+
+    private static bool IsTimeout(Exception ex)
+    {
+        // The caller's own cancellation never gets here; a cancellation seen here is MailKit's read timeout or the watchdog.
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Fail(SendFailure failure)
+    {
+        _result.Accepted = false;
+        _result.ErrorId = failure.ErrorId;
+        _result.ErrorMessage = failure.Message;
+        _result.Reply ??= failure.Reply;
+        _logger.Note(LocalizedText.Format("Send.Note.NotSent", _culture, failure.ErrorId));
+        var resolution = ResolutionLookup.Resolve(failure.ResolveText, failure.InnerException, _culture);
+        if (resolution is not null)
+        {
+            if (string.IsNullOrEmpty(resolution.Server))
+            {
+                resolution.Server = _result.Server;
+                resolution.Port = _result.Port;
+            }
+
+            _result.Resolution = resolution;
+        }
+    }
+
+    private void Warn(string key, params object?[] args)
+    {
+        var text = LocalizedText.Format(key, _culture, args);
+        _warnings.Add(text);
+        _logger.Note(text);
+        _options.Warning?.Invoke(text);
+    }
+
+    private string PolicyName()
+    {
+        var effective = _request.EffectiveMode;
+        return _options.TlsMode == effective ? effective.ToString() : _options.TlsMode + " (" + effective + ")";
+    }
+
+    private static bool IsPositive(string? reply) => reply is not null && reply.Length > 0 && reply[0] == '2';
+
+    private static string CipherSuiteOf(SmtpClient client)
+    {
+#if NET8_0_OR_GREATER
+        if (client.SslCipherSuite is { } suite)
+        {
+            return suite.ToString();
+        }
+#endif
+        // .NET Framework exposes only the algorithms, not the suite's name.
+        var parts = new[] { client.SslKeyExchangeAlgorithm?.ToString(), client.SslCipherAlgorithm + "-" + client.SslCipherStrength, client.SslHashAlgorithm?.ToString() };
+        return string.Join("/", parts.Where(p => !string.IsNullOrEmpty(p) && p != "None"));
+    }
+
+    private static string Innermost(Exception? ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            // .NET's wrappers ("Authentication failed, see inner exception.") say nothing an admin can act on.
+            // MailKit's SslHandshakeException text is a generic FAQ; the inner exception has the actual cause.
+            var wrapper = e.InnerException is not null && (e is SslHandshakeException || e.Message.IndexOf("inner exception", StringComparison.OrdinalIgnoreCase) >= 0);
+            if (!wrapper && !messages.Contains(e.Message))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
+    }
+}

@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTls.Certificates;
+using SmtpTls.Localization;
+using SmtpTls.Sending;
+
+namespace SmtpTls.Commands;
+
+/// <summary>
+/// <para type="synopsis">Sends a real test message under an explicit TLS policy, never downgrading silently.</para>
+/// <para type="description">Connects with MailKit, requires TLS by default (implicit TLS on 465, STARTTLS elsewhere),
+/// checks the certificate like Test-SmtpTls, optionally authenticates, sends a recognizable test message and returns
+/// an SmtpSendResult with the server's final reply, the queue ID and the redacted dialogue. A server without working
+/// STARTTLS, or with an invalid certificate, gets no message; -TlsMode Opportunistic/None and
+/// -SkipCertificateValidation weaken that only explicitly and with a warning.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "SmtpTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SmtpSendResult))]
+public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private TrustAnchors? _anchors;
+
+    /// <summary>Host name, IPv4/IPv6 literal, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ComputerName", "HostName", "CN")]
+    [ValidateNotNullOrEmpty]
+    public string Server { get; set; } = string.Empty;
+
+    /// <summary>The port; a port in -Server wins. Default 25, or 465 with -TlsMode Implicit.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>The sender (MAIL FROM and From header).</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string From { get; set; } = string.Empty;
+
+    /// <summary>The recipients (RCPT TO and To header).</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] To { get; set; } = Array.Empty<string>();
+
+    /// <summary>The subject; default: "SmtpTls test message &lt;id&gt; from &lt;host&gt;".</summary>
+    [Parameter]
+    public string? Subject { get; set; }
+
+    /// <summary>The plain-text body; default: test ID, sending host, time, server and TLS parameters.</summary>
+    [Parameter]
+    public string? Body { get; set; }
+
+    /// <summary>Authenticate (AUTH) with these credentials; only over TLS unless -AllowInsecureAuthentication.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Auto (default: implicit TLS on 465, else STARTTLS required), StartTls, Implicit, Opportunistic or None.</summary>
+    [Parameter]
+    public SmtpSendTlsMode TlsMode { get; set; } = SmtpSendTlsMode.Auto;
+
+    /// <summary>The name sent as SNI and required in the certificate; default: the server's host name.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ServerName { get; set; }
+
+    /// <summary>A PEM file or folder with extra trust anchors (a private CA), trusted in addition to the system store.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TrustedRootPath { get; set; }
+
+    /// <summary>Send even when the certificate is invalid (expired, untrusted, wrong name), with a warning.</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateValidation { get; set; }
+
+    /// <summary>Allow -Credential over an unencrypted session, with a warning.</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureAuthentication { get; set; }
+
+    /// <summary>The name said in EHLO; default: this machine's name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HeloName { get; set; }
+
+    /// <summary>Bound on every network step, in seconds. Default 30.</summary>
+    [Parameter]
+    [ValidateRange(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (string.IsNullOrEmpty(TrustedRootPath))
+        {
+            return;
+        }
+
+        try
+        {
+            _anchors = TrustAnchors.Load(GetUnresolvedProviderPathFromPSPath(TrustedRootPath), CultureInfo.CurrentUICulture);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "TrustedRootPathInvalid", ErrorCategory.InvalidArgument, TrustedRootPath));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        var messages = new BlockingCollection<(bool Warning, string Text)>();
+        var verbose = VerboseWanted();
+        var options = new SmtpTestMessageOptions(Server, From, To)
+        {
+            Port = Port,
+            Subject = Subject,
+            Body = Body,
+            TlsMode = TlsMode,
+            ServerName = ServerName,
+            TrustAnchors = _anchors,
+            SkipCertificateValidation = SkipCertificateValidation.IsPresent,
+            AllowInsecureAuthentication = AllowInsecureAuthentication.IsPresent,
+            HeloName = HeloName,
+            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            Culture = culture,
+            Credential = ToNetworkCredential(Credential),
+            Warning = text => TryAdd(messages, (true, text)),
+            Transcript = verbose ? line => TryAdd(messages, (false, "[" + Server + "] " + line)) : null,
+        };
+
+        // Input errors are reported before -WhatIf/-Confirm: a bad address is wrong whatever the answer.
+        var inputErrors = SmtpTestMessageSender.Validate(options);
+        if (inputErrors.Count > 0)
+        {
+            foreach (var error in inputErrors)
+            {
+                var id = error.ParameterName is "From" or "To" ? "InvalidAddress" : "Invalid" + error.ParameterName;
+                // Without a parameter name, so that the message is not followed by "(Parameter 'From')".
+                WriteError(new ErrorRecord(new ArgumentException(error.Message), id, ErrorCategory.InvalidArgument, error.Value));
+            }
+
+            return;
+        }
+
+        var parsed = SmtpTls.Probing.SmtpTarget.Parse(Server);
+        var target = parsed.Host + ":" + SendPolicy.ChoosePort(parsed.Port, Port, TlsMode).ToString(CultureInfo.InvariantCulture);
+        var action = LocalizedText.Format("Send.Action", culture, From, string.Join(", ", To), TlsMode);
+        if (!ShouldProcess(target, action))
+        {
+            return;
+        }
+
+        // Task.Run also turns an exception thrown before the first await into a faulted task.
+        var send = Task.Run(() => SmtpTestMessageSender.SendAsync(options, _stop.Token));
+        send.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+
+        // PowerShell takes output only on the pipeline thread: relay warnings and -Verbose lines from here.
+        try
+        {
+            foreach (var (warning, text) in messages.GetConsumingEnumerable(_stop.Token))
+            {
+                if (warning)
+                {
+                    WriteWarning(text);
+                }
+                else
+                {
+                    WriteVerbose(text);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        SmtpSendResult result;
+        try
+        {
+            result = send.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Server));
+            return;
+        }
+
+        if (!result.Accepted)
+        {
+            WriteError(new ErrorRecord(new SmtpSendException(result), result.ErrorId ?? SmtpSendErrorIds.SendFailed, CategoryOf(result.ErrorId), Server)
+            {
+                ErrorDetails = RecommendedAction(result),
+            });
+        }
+
+        WriteObject(result);
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
+
+    private static void TryAdd(BlockingCollection<(bool, string)> messages, (bool, string) item)
+    {
+        try
+        {
+            messages.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            // The send has ended (or the pipeline was stopped): nobody reads any more.
+        }
+    }
+
+    private static NetworkCredential? ToNetworkCredential(PSCredential? credential)
+    {
+        if (credential is null || credential == PSCredential.Empty)
+        {
+            return null;
+        }
+
+        // The whole user name as typed: GetNetworkCredential() would split "DOMAIN\user" and drop the domain from AUTH.
+        return new NetworkCredential(credential.UserName, credential.Password);
+    }
+
+    private static ErrorCategory CategoryOf(string? errorId) => errorId switch
+    {
+        SmtpSendErrorIds.TlsNotOffered or SmtpSendErrorIds.TlsNotAvailable or SmtpSendErrorIds.AuthenticationNotOffered => ErrorCategory.ResourceUnavailable,
+        SmtpSendErrorIds.TlsHandshakeFailed or SmtpSendErrorIds.TlsNotEstablished or SmtpSendErrorIds.TlsRequired
+            or SmtpSendErrorIds.CertificateUntrusted or SmtpSendErrorIds.CertificateExpired or SmtpSendErrorIds.CertificateNameMismatch
+            or SmtpSendErrorIds.InsecureAuthenticationRefused => ErrorCategory.SecurityError,
+        SmtpSendErrorIds.AuthenticationFailed or SmtpSendErrorIds.AuthenticationRequired => ErrorCategory.AuthenticationError,
+        SmtpSendErrorIds.SenderRejected or SmtpSendErrorIds.RecipientRejected or SmtpSendErrorIds.MessageRejected or SmtpSendErrorIds.ConnectionRejected => ErrorCategory.PermissionDenied,
+        SmtpSendErrorIds.ConnectionFailed => ErrorCategory.ConnectionError,
+        SmtpSendErrorIds.Timeout => ErrorCategory.OperationTimeout,
+        SmtpSendErrorIds.ProtocolError => ErrorCategory.ProtocolError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    private static ErrorDetails? RecommendedAction(SmtpSendResult result)
+    {
+        var step = result.Resolution?.Remediation?.FirstOrDefault(s => !string.IsNullOrEmpty(s.Action));
+        return step is null || string.IsNullOrEmpty(result.ErrorMessage) ? null : new ErrorDetails(result.ErrorMessage) { RecommendedAction = step.Action };
+    }
+
+    private bool VerboseWanted()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose))
+        {
+            return verbose is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(verbose);
+        }
+
+        return GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
+    }
+}
