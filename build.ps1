@@ -104,6 +104,11 @@ function Invoke-HelpTask {
     }
     $null = New-Item -ItemType Directory -Path $ModuleOut -Force
     $platyPS = Get-Module -ListAvailable -Name platyPS | Select-Object -First 1
+    if (-not $platyPS) {
+        # Build once and run the dll per culture: 'dotnet run' re-checks the build on every call.
+        Invoke-Native dotnet @('build', $compiler, '-c', $Configuration, '--nologo', '-v', 'quiet')
+        $compilerDll = Join-Path $ToolsDir "HelpCompiler/bin/$Configuration/net10.0/HelpCompiler.dll"
+    }
     foreach ($culture in 'en-US', 'de-DE') {
         $source = Join-Path $RepoRoot $culture
         $destination = Join-Path $ModuleOut $culture
@@ -112,7 +117,7 @@ function Invoke-HelpTask {
             $null = New-ExternalHelp -Path $source -OutputPath $destination -Force
         }
         else {
-            Invoke-Native dotnet @('run', '--project', $compiler, '-c', $Configuration, '--', '--source', $source, '--output', $destination, '--assembly', 'SmtpTls.dll')
+            Invoke-Native dotnet @($compilerDll, '--source', $source, '--output', $destination, '--assembly', 'SmtpTls.dll')
         }
     }
 }
