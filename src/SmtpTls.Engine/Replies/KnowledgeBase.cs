@@ -10,15 +10,26 @@ using System.Xml.Linq;
 namespace SmtpTls.Replies;
 
 /// <summary>
-/// The reply knowledge, read once from the embedded files <c>Knowledge/Rules.xml</c> (categories,
-/// server signatures, causes, steps, rules) and <c>Knowledge/EnhancedStatusCodes.xml</c> (the
-/// meanings of RFC 3463 / IANA enhanced status codes).
+/// The reply knowledge, read once from the embedded files <c>Replies/Knowledge/*.xml</c>: one file per
+/// family of replies (root <c>&lt;knowledge&gt;</c>: categories, server signatures, causes, steps,
+/// rules) and <c>EnhancedStatusCodes.xml</c> (root <c>&lt;enhancedStatusCodes&gt;</c>: the meanings of
+/// RFC 3463 / IANA enhanced status codes).
 /// </summary>
+/// <remarks>
+/// Causes and steps are shared across files: every file is read before any rule is checked, so a
+/// rule may name a cause or step defined in another family's file. Identifiers must be unique across
+/// all files. Rules are tried highest priority first; equal priorities keep file order (files sorted
+/// by name, then position in the file).
+/// </remarks>
 internal sealed class KnowledgeBase
 {
-    private const string ResourcePrefix = "SmtpTls.Replies.Knowledge.";
+    /// <summary>The prefix of the embedded knowledge files' resource names.</summary>
+    public const string ResourcePrefix = "SmtpTls.Replies.Knowledge.";
+
+    private const string RulesRoot = "knowledge";
+    private const string CodesRoot = "enhancedStatusCodes";
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
-    private static readonly Lazy<KnowledgeBase> Shared = new(() => Load(Open("Rules.xml"), Open("EnhancedStatusCodes.xml")));
+    private static readonly Lazy<KnowledgeBase> Shared = new(LoadEmbedded);
 
     private KnowledgeBase()
     {
@@ -26,6 +37,9 @@ internal sealed class KnowledgeBase
 
     /// <summary>The knowledge shipped in the assembly.</summary>
     public static KnowledgeBase Instance => Shared.Value;
+
+    /// <summary>The names of the files the knowledge was read from, in reading order.</summary>
+    public IReadOnlyList<string> Files { get; private set; } = Array.Empty<string>();
 
     /// <summary>Rules, highest priority first (file order between equal priorities).</summary>
     public IReadOnlyList<KnowledgeRule> Rules { get; private set; } = Array.Empty<KnowledgeRule>();
@@ -38,8 +52,8 @@ internal sealed class KnowledgeBase
 
     public IReadOnlyList<ServerSignature> Servers { get; private set; } = Array.Empty<ServerSignature>();
 
-    /// <summary>Enhanced code details keyed "subject.detail" (e.g. "7.3"), with the source of each.</summary>
-    public IReadOnlyDictionary<string, (KnowledgeText Text, string Source)> EnhancedDetails { get; private set; } = new Dictionary<string, (KnowledgeText, string)>();
+    /// <summary>Enhanced code details keyed "subject.detail" (e.g. "7.3").</summary>
+    public IReadOnlyDictionary<string, EnhancedCodeDetail> EnhancedDetails { get; private set; } = new Dictionary<string, EnhancedCodeDetail>();
 
     /// <summary>Enhanced code subjects keyed by number (e.g. "7").</summary>
     public IReadOnlyDictionary<string, KnowledgeText> EnhancedSubjects { get; private set; } = new Dictionary<string, KnowledgeText>();
@@ -61,140 +75,251 @@ internal sealed class KnowledgeBase
         return null;
     }
 
-    /// <summary>Reads knowledge from the two XML streams; throws <see cref="InvalidDataException"/> naming the first fault.</summary>
-    public static KnowledgeBase Load(Stream rules, Stream enhancedCodes)
+    /// <summary>
+    /// Reads knowledge from named XML streams (rule files and one enhanced-code file, told apart by
+    /// their root element); throws <see cref="InvalidDataException"/> naming the file and the first fault.
+    /// </summary>
+    public static KnowledgeBase Load(IEnumerable<(string Name, Stream Content)> files)
     {
-        if (rules is null)
+        if (files is null)
         {
-            throw new ArgumentNullException(nameof(rules));
+            throw new ArgumentNullException(nameof(files));
         }
 
-        if (enhancedCodes is null)
+        var ruleFiles = new List<(string Name, XElement Root)>();
+        var codeFiles = new List<(string Name, XElement Root)>();
+        foreach (var (name, content) in files)
         {
-            throw new ArgumentNullException(nameof(enhancedCodes));
+            if (content is null)
+            {
+                throw new ArgumentException($"The knowledge file {name} has no content.", nameof(files));
+            }
+
+            var root = Read(name, content);
+            switch (root.Name.LocalName)
+            {
+                case RulesRoot:
+                    ruleFiles.Add((name, root));
+                    break;
+                case CodesRoot:
+                    codeFiles.Add((name, root));
+                    break;
+                default:
+                    throw new InvalidDataException($"{name}: the root element <{root.Name.LocalName}> is neither <{RulesRoot}> nor <{CodesRoot}>.");
+            }
+        }
+
+        if (ruleFiles.Count == 0)
+        {
+            throw new InvalidDataException($"No knowledge file with a <{RulesRoot}> root was found.");
         }
 
         var kb = new KnowledgeBase();
         var texts = new List<(string, KnowledgeText)>();
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreComments = true };
+        var categories = new Dictionary<SmtpErrorCategory, KnowledgeText>();
+        var servers = new List<ServerSignature>();
+        var causes = new Dictionary<string, KnowledgeText>(StringComparer.Ordinal);
+        var steps = new Dictionary<string, KnowledgeStep>(StringComparer.Ordinal);
 
-        XDocument doc;
-        using (var reader = XmlReader.Create(rules, settings))
+        // Pass 1: everything rules refer to, from every file.
+        foreach (var (file, root) in ruleFiles)
         {
-            doc = XDocument.Load(reader);
+            ReadCategories(file, root, categories, texts);
+            foreach (var e in Section(root, "servers", "server"))
+            {
+                var name = Required(file, e, "name");
+                servers.Add(new ServerSignature(name, Compile(file, Required(file, e, "pattern"), "server " + name), Required(file, e, "source")));
+            }
+
+            foreach (var e in Section(root, "causes", "cause"))
+            {
+                var id = Required(file, e, "id");
+                if (causes.ContainsKey(id))
+                {
+                    throw new InvalidDataException($"{file}: cause '{id}' is defined twice.");
+                }
+
+                causes[id] = ReadText(e);
+                texts.Add(("cause " + id, causes[id]));
+            }
+
+            foreach (var e in Section(root, "steps", "step"))
+            {
+                var id = Required(file, e, "id");
+                if (steps.ContainsKey(id))
+                {
+                    throw new InvalidDataException($"{file}: step '{id}' is defined twice.");
+                }
+
+                if (!Enum.TryParse<SmtpRemediationAudience>(Required(file, e, "audience"), false, out var audience))
+                {
+                    throw new InvalidDataException($"{file}: step '{id}' has an unknown audience.");
+                }
+
+                var text = ReadText(e);
+                steps[id] = new KnowledgeStep(id, audience, (string?)e.Attribute("command") ?? string.Empty, text);
+                texts.Add(("step " + id, text));
+            }
         }
 
-        var root = doc.Root ?? throw new InvalidDataException("Rules.xml has no root element.");
+        // Pass 2: the rules, which may name causes and steps of any file.
+        var rules = new List<KnowledgeRule>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var order = 0;
+        foreach (var (file, root) in ruleFiles)
+        {
+            foreach (var e in Section(root, "rules", "rule"))
+            {
+                var rule = ReadRule(file, e, order++, causes, steps, texts);
+                if (!ids.Add(rule.Id))
+                {
+                    throw new InvalidDataException($"{file}: rule '{rule.Id}' is defined twice.");
+                }
 
-        var categories = new Dictionary<SmtpErrorCategory, KnowledgeText>();
+                rules.Add(rule);
+            }
+        }
+
+        var subjects = new Dictionary<string, KnowledgeText>(StringComparer.Ordinal);
+        var details = new Dictionary<string, EnhancedCodeDetail>(StringComparer.Ordinal);
+        foreach (var (file, root) in codeFiles)
+        {
+            ReadCodes(file, root, subjects, details, texts);
+        }
+
+        kb.Files = ruleFiles.Select(f => f.Name).Concat(codeFiles.Select(f => f.Name)).ToArray();
+        kb.Categories = categories;
+        kb.Servers = servers;
+        kb.Causes = causes;
+        kb.Steps = steps;
+        kb.Rules = rules.OrderByDescending(r => r.Priority).ThenBy(r => r.Order).ToArray();
+        kb.EnhancedSubjects = subjects;
+        kb.EnhancedDetails = details;
+        kb.AllTexts = texts;
+        return kb;
+    }
+
+    private static KnowledgeBase LoadEmbedded()
+    {
+        var assembly = typeof(KnowledgeBase).Assembly;
+        var names = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToArray();
+        if (names.Length == 0)
+        {
+            throw new InvalidDataException("The embedded reply knowledge (Replies/Knowledge/*.xml) is missing.");
+        }
+
+        var streams = new List<(string, Stream)>();
+        try
+        {
+            foreach (var name in names)
+            {
+                streams.Add((name.Substring(ResourcePrefix.Length), assembly.GetManifestResourceStream(name)!));
+            }
+
+            return Load(streams);
+        }
+        finally
+        {
+            foreach (var (_, stream) in streams)
+            {
+                stream?.Dispose();
+            }
+        }
+    }
+
+    private static XElement Read(string file, Stream content)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreComments = true, XmlResolver = null };
+        try
+        {
+            using var reader = XmlReader.Create(content, settings);
+            return XDocument.Load(reader).Root ?? throw new InvalidDataException($"{file} has no root element.");
+        }
+        catch (XmlException ex)
+        {
+            throw new InvalidDataException($"{file} is not well-formed XML: {ex.Message}", ex);
+        }
+    }
+
+    private static void ReadCategories(string file, XElement root, Dictionary<SmtpErrorCategory, KnowledgeText> categories, List<(string, KnowledgeText)> texts)
+    {
         foreach (var e in Section(root, "categories", "category"))
         {
-            var name = Required(e, "name");
+            var name = Required(file, e, "name");
             if (!Enum.TryParse<SmtpErrorCategory>(name, false, out var category))
             {
-                throw new InvalidDataException($"Rules.xml: unknown category '{name}'.");
+                throw new InvalidDataException($"{file}: unknown category '{name}'.");
+            }
+
+            if (categories.ContainsKey(category))
+            {
+                throw new InvalidDataException($"{file}: category '{name}' is described twice.");
             }
 
             categories[category] = ReadText(e);
             texts.Add(("category " + name, categories[category]));
         }
+    }
 
-        var servers = new List<ServerSignature>();
-        foreach (var e in Section(root, "servers", "server"))
+    private static KnowledgeRule ReadRule(string file, XElement e, int order, Dictionary<string, KnowledgeText> causes, Dictionary<string, KnowledgeStep> steps, List<(string, KnowledgeText)> texts)
+    {
+        var id = Required(file, e, "id");
+        var categoryName = Required(file, e, "category");
+        if (!Enum.TryParse<SmtpErrorCategory>(categoryName, false, out var category))
         {
-            var name = Required(e, "name");
-            servers.Add(new ServerSignature(name, Compile(Required(e, "pattern"), "server " + name), Required(e, "source")));
+            throw new InvalidDataException($"{file}: rule '{id}' has the unknown category '{categoryName}'.");
         }
 
-        var causes = new Dictionary<string, KnowledgeText>(StringComparer.Ordinal);
-        foreach (var e in Section(root, "causes", "cause"))
+        if (!Enum.TryParse<SmtpResolutionConfidence>(Required(file, e, "confidence"), false, out var confidence))
         {
-            var id = Required(e, "id");
-            if (causes.ContainsKey(id))
-            {
-                throw new InvalidDataException($"Rules.xml: cause '{id}' is defined twice.");
-            }
-
-            causes[id] = ReadText(e);
-            texts.Add(("cause " + id, causes[id]));
+            throw new InvalidDataException($"{file}: rule '{id}' has an unknown confidence.");
         }
 
-        var steps = new Dictionary<string, KnowledgeStep>(StringComparer.Ordinal);
-        foreach (var e in Section(root, "steps", "step"))
+        if (!int.TryParse(Required(file, e, "priority"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var priority))
         {
-            var id = Required(e, "id");
-            if (steps.ContainsKey(id))
-            {
-                throw new InvalidDataException($"Rules.xml: step '{id}' is defined twice.");
-            }
-
-            if (!Enum.TryParse<SmtpRemediationAudience>(Required(e, "audience"), false, out var audience))
-            {
-                throw new InvalidDataException($"Rules.xml: step '{id}' has an unknown audience.");
-            }
-
-            var text = ReadText(e);
-            steps[id] = new KnowledgeStep(id, audience, (string?)e.Attribute("command") ?? string.Empty, text);
-            texts.Add(("step " + id, text));
+            throw new InvalidDataException($"{file}: rule '{id}' has a priority that is not a number.");
         }
 
-        var list = new List<KnowledgeRule>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var order = 0;
-        foreach (var e in Section(root, "rules", "rule"))
+        var causeIds = Split((string?)e.Attribute("causes"), ' ');
+        var stepIds = Split((string?)e.Attribute("steps"), ' ');
+        foreach (var c in causeIds)
         {
-            var id = Required(e, "id");
-            if (!ids.Add(id))
+            if (!causes.ContainsKey(c))
             {
-                throw new InvalidDataException($"Rules.xml: rule '{id}' is defined twice.");
+                throw new InvalidDataException($"{file}: rule '{id}' names the unknown cause '{c}'.");
             }
+        }
 
-            var categoryName = Required(e, "category");
-            if (!Enum.TryParse<SmtpErrorCategory>(categoryName, false, out var category))
+        foreach (var s in stepIds)
+        {
+            if (!steps.ContainsKey(s))
             {
-                throw new InvalidDataException($"Rules.xml: rule '{id}' has the unknown category '{categoryName}'.");
+                throw new InvalidDataException($"{file}: rule '{id}' names the unknown step '{s}'.");
             }
+        }
 
-            if (!Enum.TryParse<SmtpResolutionConfidence>(Required(e, "confidence"), false, out var confidence))
-            {
-                throw new InvalidDataException($"Rules.xml: rule '{id}' has an unknown confidence.");
-            }
+        KnowledgeText? summary = null;
+        var summaryElement = e.Element("summary");
+        if (summaryElement is not null)
+        {
+            summary = ReadText(summaryElement);
+            texts.Add(("summary of rule " + id, summary));
+        }
 
-            var priority = int.Parse(Required(e, "priority"), NumberStyles.Integer, CultureInfo.InvariantCulture);
-            var pattern = (string?)e.Attribute("text");
-            var causeIds = Split((string?)e.Attribute("causes"), ' ');
-            var stepIds = Split((string?)e.Attribute("steps"), ' ');
-            foreach (var c in causeIds)
-            {
-                if (!causes.ContainsKey(c))
-                {
-                    throw new InvalidDataException($"Rules.xml: rule '{id}' names the unknown cause '{c}'.");
-                }
-            }
-
-            foreach (var s in stepIds)
-            {
-                if (!steps.ContainsKey(s))
-                {
-                    throw new InvalidDataException($"Rules.xml: rule '{id}' names the unknown step '{s}'.");
-                }
-            }
-
-            var summaryElement = e.Element("summary");
-            KnowledgeText? summary = null;
-            if (summaryElement is not null)
-            {
-                summary = ReadText(summaryElement);
-                texts.Add(("summary of rule " + id, summary));
-            }
-
-            var rule = new KnowledgeRule(
+        var pattern = (string?)e.Attribute("text");
+        try
+        {
+            return new KnowledgeRule(
                 id,
                 priority,
-                order++,
+                order,
                 (string?)e.Attribute("code"),
                 (string?)e.Attribute("esc"),
-                string.IsNullOrEmpty(pattern) ? null : Compile(pattern!, "rule " + id),
+                string.IsNullOrEmpty(pattern) ? null : Compile(file, pattern!, "rule " + id),
+                Split((string?)e.Attribute("hint"), '|'),
                 category,
                 confidence,
                 (string?)e.Attribute("server") ?? string.Empty,
@@ -202,63 +327,55 @@ internal sealed class KnowledgeBase
                 stepIds,
                 Split((string?)e.Attribute("refs"), ';'),
                 Split((string?)e.Attribute("warn"), ' '),
-                Required(e, "source"),
+                Required(file, e, "source"),
                 summary);
-            list.Add(rule);
         }
-
-        XDocument codes;
-        using (var reader = XmlReader.Create(enhancedCodes, settings))
+        catch (FormatException ex)
         {
-            codes = XDocument.Load(reader);
+            throw new InvalidDataException($"{file}: {ex.Message}", ex);
         }
+    }
 
-        var subjects = new Dictionary<string, KnowledgeText>(StringComparer.Ordinal);
-        var details = new Dictionary<string, (KnowledgeText, string)>(StringComparer.Ordinal);
-        foreach (var e in codes.Root?.Elements("subject") ?? Enumerable.Empty<XElement>())
+    private static void ReadCodes(string file, XElement root, Dictionary<string, KnowledgeText> subjects, Dictionary<string, EnhancedCodeDetail> details, List<(string, KnowledgeText)> texts)
+    {
+        foreach (var e in root.Elements("subject"))
         {
-            var code = Required(e, "code");
+            var code = Required(file, e, "code");
+            if (subjects.ContainsKey(code))
+            {
+                throw new InvalidDataException($"{file}: subject '{code}' is defined twice.");
+            }
+
             subjects[code] = ReadText(e);
             texts.Add(("enhanced subject " + code, subjects[code]));
         }
 
-        foreach (var e in codes.Root?.Elements("detail") ?? Enumerable.Empty<XElement>())
+        foreach (var e in root.Elements("detail"))
         {
-            var code = Required(e, "code");
+            var code = Required(file, e, "code");
+            if (details.ContainsKey(code))
+            {
+                throw new InvalidDataException($"{file}: detail '{code}' is defined twice.");
+            }
+
             var text = ReadText(e);
-            details[code] = (text, Required(e, "source"));
+            details[code] = new EnhancedCodeDetail(text, Required(file, e, "source"), (string?)e.Attribute("warn") ?? string.Empty);
             texts.Add(("enhanced detail " + code, text));
         }
-
-        kb.Categories = categories;
-        kb.Servers = servers;
-        kb.Causes = causes;
-        kb.Steps = steps;
-        kb.Rules = list.OrderByDescending(r => r.Priority).ThenBy(r => r.Order).ToArray();
-        kb.EnhancedSubjects = subjects;
-        kb.EnhancedDetails = details;
-        kb.AllTexts = texts;
-        return kb;
-    }
-
-    private static Stream Open(string file)
-    {
-        return typeof(KnowledgeBase).Assembly.GetManifestResourceStream(ResourcePrefix + file)
-            ?? throw new InvalidDataException($"The embedded knowledge file {file} is missing.");
     }
 
     private static IEnumerable<XElement> Section(XElement root, string section, string item)
     {
-        return root.Element(section)?.Elements(item) ?? Enumerable.Empty<XElement>();
+        return root.Elements(section).SelectMany(s => s.Elements(item));
     }
 
-    private static string Required(XElement e, string attribute)
+    private static string Required(string file, XElement e, string attribute)
     {
         var value = (string?)e.Attribute(attribute);
         if (string.IsNullOrWhiteSpace(value))
         {
             var id = (string?)e.Attribute("id") ?? (string?)e.Attribute("name") ?? (string?)e.Attribute("code") ?? "?";
-            throw new InvalidDataException($"Knowledge: <{e.Name.LocalName}> '{id}' has no '{attribute}' attribute.");
+            throw new InvalidDataException($"{file}: <{e.Name.LocalName}> '{id}' has no '{attribute}' attribute.");
         }
 
         return value!.Trim();
@@ -281,10 +398,11 @@ internal sealed class KnowledgeBase
 
     private static string Normalize(string value)
     {
+        // Texts are wrapped in the file for review; one space between words is what users see.
         return Regex.Replace(value.Trim(), @"\s+", " ");
     }
 
-    private static Regex Compile(string pattern, string owner)
+    private static Regex Compile(string file, string pattern, string owner)
     {
         try
         {
@@ -292,7 +410,7 @@ internal sealed class KnowledgeBase
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidDataException($"Knowledge: the pattern of {owner} is not a valid regular expression: {ex.Message}", ex);
+            throw new InvalidDataException($"{file}: the pattern of {owner} is not a valid regular expression: {ex.Message}", ex);
         }
     }
 

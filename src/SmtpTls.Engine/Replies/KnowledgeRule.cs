@@ -6,9 +6,9 @@ using System.Text.RegularExpressions;
 namespace SmtpTls.Replies;
 
 /// <summary>
-/// One entry of <c>Knowledge/Rules.xml</c>: conditions on the reply code, the enhanced status code
-/// and the text, and what a match means (category, causes, steps, references). The format is
-/// described at the top of that file.
+/// One rule of the reply knowledge (<c>Replies/Knowledge/*.xml</c>): conditions on the reply code,
+/// the enhanced status code and the text, and what a match means (category, causes, steps,
+/// references). The format is described in <c>Replies/Knowledge/README.md</c>.
 /// </summary>
 internal sealed class KnowledgeRule
 {
@@ -27,6 +27,7 @@ internal sealed class KnowledgeRule
         string? code,
         string? esc,
         Regex? text,
+        IReadOnlyList<string> hints,
         SmtpErrorCategory category,
         SmtpResolutionConfidence confidence,
         string server,
@@ -41,6 +42,7 @@ internal sealed class KnowledgeRule
         Priority = priority;
         Order = order;
         Text = text;
+        Hints = hints;
         Category = category;
         Confidence = confidence;
         Server = server;
@@ -114,6 +116,12 @@ internal sealed class KnowledgeRule
     /// <summary>The text condition, or null.</summary>
     public Regex? Text { get; }
 
+    /// <summary>
+    /// Literals of which at least one must occur in the text (case-insensitive) before the regex runs:
+    /// a cheap pre-filter, because most lines of a mail log match no rule at all.
+    /// </summary>
+    public IReadOnlyList<string> Hints { get; }
+
     public SmtpErrorCategory Category { get; }
 
     public SmtpResolutionConfidence Confidence { get; }
@@ -151,7 +159,26 @@ internal sealed class KnowledgeRule
             return false;
         }
 
-        return Text is null || Text.IsMatch(input.Text);
+        var text = input.MatchText;
+        if (Hints.Count > 0 && !ContainsAnyHint(text))
+        {
+            return false;
+        }
+
+        return Text is null || Text.IsMatch(text);
+    }
+
+    private bool ContainsAnyHint(string text)
+    {
+        foreach (var hint in Hints)
+        {
+            if (text.IndexOf(hint, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool MatchesCode(int code)

@@ -8,8 +8,20 @@ namespace SmtpTls.Replies;
 /// </summary>
 internal sealed class ParsedInput
 {
+    private string? _matchText;
+
     /// <summary>The input after capping and normalizing line ends and control characters.</summary>
     public string Text { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The text the knowledge rules look at: <see cref="Text"/>, plus the joined <see cref="ReplyText"/> when a
+    /// multi-line reply was joined, so that a phrase split across continuation lines still matches.
+    /// </summary>
+    public string MatchText
+    {
+        get => _matchText ?? Text;
+        set => _matchText = value;
+    }
 
     /// <summary>The capped original input, for <see cref="SmtpErrorResolution.Input"/>.</summary>
     public string Original { get; set; } = string.Empty;

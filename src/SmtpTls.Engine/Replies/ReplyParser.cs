@@ -15,7 +15,7 @@ namespace SmtpTls.Replies;
 /// </summary>
 /// <remarks>
 /// This is parsing, not knowledge: what a reply means is decided by the rules in
-/// <c>Knowledge/Rules.xml</c>. All regexes are anchored or start with a literal, are compiled once
+/// <c>Knowledge/*.xml</c>. All regexes are anchored or start with a literal, are compiled once
 /// and run with a timeout.
 /// </remarks>
 internal static class ReplyParser
@@ -42,10 +42,13 @@ internal static class ReplyParser
     private static readonly Regex EmbeddedWithEnhanced = new(@"(?<![0-9.])(?<code>[2-5][0-5][0-9])[ -](?<esc>[245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])[\s,;:]*(?<text>[^\n]*)", Options, Timeout);
 
     // A reply inside a longer text with only the basic code, after a delimiter: ": 454 TLS ...", "'550 ...", "reply=454 ...".
-    private static readonly Regex EmbeddedCode = new(@"(?:[:=#'""\[(]|\bsaid|\breturned|\bresponse|\breply)\s*(?<code>[2-5][0-5][0-9])(?:[ -](?<text>[^\n]*)|$|(?=[)\]'""\n]))", Options | RegexOptions.IgnoreCase, Timeout);
+    // A "[123]" right after a word is a syslog process id ("postfix/smtpd[421]:"), not a reply.
+    private static readonly Regex EmbeddedCode = new(@"(?:[:=#'""(]|(?<![\w/])\[|\bsaid|\breturned|\bresponse|\breply)\s*(?<code>[2-5][0-5][0-9])(?:[ -](?<text>[^\n]*)|$|(?=[)\]'""\n]))", Options | RegexOptions.IgnoreCase, Timeout);
 
     // Enhanced codes in log fields: Postfix/Sendmail "dsn=4.7.5", "Status: 5.7.1", Exchange "#5.7.1".
-    private static readonly Regex LogEnhanced = new(@"(?:\bdsn=|\bstatus:\s*|#)(?<esc>[245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])", Options | RegexOptions.IgnoreCase, Timeout);
+    // System.Net.Mail's SmtpException: "... The server response was: 5.7.0 Must issue a STARTTLS command first";
+    // an exception logged as "Type: message": "MailKit.Net.Smtp.SmtpCommandException: 4.7.0 TLS not available ...".
+    private static readonly Regex LogEnhanced = new(@"(?:\bdsn=|\bstatus:\s*|#|\bresponse was:\s*|Exception:\s*)(?<esc>[245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9]|\.[0-9])", Options | RegexOptions.IgnoreCase, Timeout);
 
     // Exchange Online's three-digit details (5.7.321, 4.4.317), specific enough to take anywhere.
     private static readonly Regex ExchangeEnhanced = new(@"(?<![\w.])(?<esc>[245]\.[0-9]{1,2}\.[0-9]{3})(?![\w]|\.[0-9])", Options, Timeout);
@@ -75,6 +78,9 @@ internal static class ReplyParser
         // Sendmail without address: "relay=mx.example.net."
         new(@"\brelay=(?<h>[\w-]+(?:\.[\w-]+)+)\.?(?=[,\s]|$)", Options, Timeout),
     };
+
+    // The port of the remote server when the host pattern that matched first had none ("host X[ip] said" plus "relay=X[ip]:587").
+    private static readonly Regex RelayPort = new(@"(?:\brelay=[\w.-]+\[[^\]\s]+\]|\bH=[\w.-]+ \[[^\]\s]+\]|\bLastAttemptedIP=[0-9a-fA-F.:]+?):(?<p>[0-9]{1,5})\b", Options, Timeout);
 
     private static readonly Regex PortHint = new(@"\bport (?<p>[0-9]{1,5}) is typically reserved\b", Options | RegexOptions.IgnoreCase, Timeout);
 
@@ -304,6 +310,10 @@ internal static class ReplyParser
         }
 
         parsed.ReplyText = Cap(text.ToString());
+        if (joined > 1)
+        {
+            parsed.MatchText = parsed.Text + "\n" + parsed.ReplyText;
+        }
     }
 
     private static void FindLogContext(ParsedInput parsed)
@@ -386,6 +396,15 @@ internal static class ReplyParser
             }
 
             break;
+        }
+
+        if (parsed.Port == 0 && parsed.Server.Length > 0)
+        {
+            var relay = RelayPort.Match(text);
+            if (relay.Success && TryPort(relay.Groups["p"].Value, out var port))
+            {
+                parsed.Port = port;
+            }
         }
 
         if (parsed.Port == 0)

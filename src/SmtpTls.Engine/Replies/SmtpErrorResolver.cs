@@ -17,9 +17,9 @@ namespace SmtpTls.Replies;
 /// remediation steps for senders, administrators and developers. No network access.
 /// </summary>
 /// <remarks>
-/// The meaning of replies is data, not code: the embedded knowledge file
-/// <c>Replies/Knowledge/Rules.xml</c> holds the rules (each with its source), the causes and steps
-/// in English and German. Inputs are capped (<see cref="MaxInputChars"/> characters, 1000 lines,
+/// The meaning of replies is data, not code: the embedded knowledge files
+/// <c>Replies/Knowledge/*.xml</c> hold the rules (each with its source), the causes and steps in
+/// English and German, and the meanings of the enhanced status codes. Inputs are capped (<see cref="MaxInputChars"/> characters, 1000 lines,
 /// 100 continuation lines, 32 exceptions per chain); cuts are reported in
 /// <see cref="SmtpErrorResolution.Warnings"/>. Thread-safe.
 /// </remarks>
@@ -366,6 +366,10 @@ public static class SmtpErrorResolver
             {
                 result.EnhancedStatusDescription = detail.Text.Get(culture);
                 references.Add(detail.Source);
+                if (detail.Warning.Length > 0)
+                {
+                    warnings.Add(LocalizedText.Format(detail.Warning, culture, result.ReplyCode, result.EnhancedStatusCode));
+                }
             }
             else if (kb.EnhancedSubjects.TryGetValue(parsed.EnhancedSubject.ToString(CultureInfo.InvariantCulture), out var subject))
             {
