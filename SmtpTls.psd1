@@ -9,7 +9,7 @@
     Description          = 'Mail-server TLS administration: test STARTTLS and implicit TLS on SMTP servers, inspect the certificates they present, send test messages under an explicit TLS policy, and turn SMTP errors such as "454 4.7.0 TLS not available" into remediation objects (English and German).'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('SmtpTls.Format.ps1xml')
     TypesToProcess       = @()
     FunctionsToExport    = @()
     CmdletsToExport      = @(

@@ -102,6 +102,18 @@ function Write-Step([string] $Text) {
     Write-Host "== $Text" -ForegroundColor Cyan
 }
 
+function Show-Resolution($Resolution, [string] $CausesTitle, [string] $StepsTitle) {
+    <# Causes and steps are long sentences; a bulleted list reads better than a wrapped table. #>
+    Write-Host "${CausesTitle}:"
+    foreach ($cause in $Resolution.Causes) { Write-Host "  - $cause" }
+    Write-Host ''
+    Write-Host "${StepsTitle}:"
+    foreach ($step in $Resolution.Remediation) {
+        Write-Host ("  [{0}] {1}" -f $step.Audience, $step.Action)
+        if ($step.Command) { Write-Host "      > $($step.Command)" }
+    }
+}
+
 $server = [DemoSmtpServer]::new()
 $server.Start()
 try {
@@ -137,14 +149,13 @@ try {
         $resolution = $startTlsReply | Resolve-SmtpError
     }
 
-    $resolution | Format-List ReplyCode, EnhancedStatusCode, IsTransient, Category, ServerSoftware, Causes, Warnings | Out-Host
-    Write-Step 'What to do, by audience'
-    $resolution.Remediation | Format-Table Audience, Action, Command -Wrap | Out-Host
+    $resolution | Format-List ReplyCode, EnhancedStatusCode, IsTransient, Category, ServerSoftware, Warnings | Out-Host
+    Show-Resolution -Resolution $resolution -CausesTitle 'Likely causes, most likely first' -StepsTitle 'What to do, by audience'
 
-    Write-Step 'Dieselbe Auswertung auf Deutsch (-Culture de-DE)'
+    Write-Step 'Dieselbe Auswertung auf Deutsch: $resolution.Input | Resolve-SmtpError -Culture de-DE'
     $german = $resolution.Input | Resolve-SmtpError -Culture de-DE
-    $german | Format-List Category, IsTransient, Causes | Out-Host
-    $german.Remediation | Format-Table Audience, Action -Wrap | Out-Host
+    $german | Format-List Category, IsTransient | Out-Host
+    Show-Resolution -Resolution $german -CausesTitle 'Wahrscheinliche Ursachen' -StepsTitle 'Was zu tun ist'
 }
 finally {
     $server.Dispose()

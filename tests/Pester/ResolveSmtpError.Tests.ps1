@@ -8,9 +8,6 @@ BeforeAll {
     Import-Module $ModulePath -Force
     $PSStyle.OutputRendering = 'PlainText'
 
-    # The manifest does not list the format files yet; load the view from the source tree like the other tests.
-    Update-FormatData -PrependPath (Join-Path $PSScriptRoot '../../src/SmtpTls/Formats/SmtpErrorResolution.format.ps1xml')
-
     $script:Postfix454 = '454 4.7.0 TLS not available due to local problem'
     $script:WorkDir = Join-Path ([IO.Path]::GetTempPath()) ('smtptls-resolve-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory -Path $WorkDir
