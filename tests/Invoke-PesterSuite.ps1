@@ -31,7 +31,10 @@ try {
     $configuration.TestResult.OutputFormat = 'JUnitXml'
     $configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
 
+    # Tests see PowerShell's default error handling, as a user's session would.
+    $ErrorActionPreference = 'Continue'
     $result = Invoke-Pester -Configuration $configuration
+    $ErrorActionPreference = 'Stop'
     if ($null -eq $result) {
         throw 'Invoke-Pester returned no result object; see the errors above.'
     }
