@@ -34,7 +34,18 @@ public static class CertificateAnalyzer
         TrustAnchors? anchors,
         DateTimeOffset now,
         int expiryWarningDays = DefaultExpiryWarningDays,
-        CultureInfo? culture = null)
+        CultureInfo? culture = null) =>
+        Analyze(presentedChain, expectedName, anchors, now, expiryWarningDays, culture, firstPass: null);
+
+    /// <summary>As the public overload; <paramref name="firstPass"/> is the chain the TLS handshake built already with the analysis' first policy.</summary>
+    internal static SmtpCertificateInfo Analyze(
+        IReadOnlyList<X509Certificate2> presentedChain,
+        string? expectedName,
+        TrustAnchors? anchors,
+        DateTimeOffset now,
+        int expiryWarningDays,
+        CultureInfo? culture,
+        BuiltChain? firstPass)
     {
         if (presentedChain is null)
         {
@@ -63,7 +74,7 @@ public static class CertificateAnalyzer
 
         info.PresentedChain = presentedChain.Select(c => Element(c, "Server")).ToArray();
 
-        var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now);
+        var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now, firstPass);
         DescribeChain(info, chain, presentedChain, anchors, culture);
 
         if (!string.IsNullOrWhiteSpace(expectedName))

@@ -163,7 +163,18 @@ internal static class CertificateFacts
     /// <summary>The key algorithm name, its size in bits (0 when unknown) and, for EC keys, the curve.</summary>
     public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate)
     {
-        var info = Structure(certificate).SubjectPublicKeyInfo;
+        // Only the SubjectPublicKeyInfo is parsed (from what the platform already holds), not the
+        // whole certificate again: a full parse cost more than the rest of the analysis together.
+        SubjectPublicKeyInfo info;
+        try
+        {
+            info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(SubjectPublicKeyInfo(certificate)));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or System.IO.IOException or CryptographicException)
+        {
+            info = Structure(certificate).SubjectPublicKeyInfo;
+        }
+
         var oid = info.Algorithm.Algorithm.Id;
         var algorithm = KeyAlgorithms.TryGetValue(oid, out var known) ? known : oid;
         try

@@ -20,15 +20,23 @@ namespace SmtpTls.Certificates;
 internal static class ChainBuilder
 {
     /// <summary>Builds the chain of <paramref name="leaf"/> as valid at <paramref name="now"/>.</summary>
-    public static BuiltChain Build(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now)
+    /// <param name="leaf">The certificate whose chain is built.</param>
+    /// <param name="presentedChain">What the server sent, leaf first (the intermediates serve as extra store).</param>
+    /// <param name="anchors">Extra trusted roots.</param>
+    /// <param name="now">The verification time.</param>
+    /// <param name="firstPass">
+    /// The first build, when it was made already (inside the TLS handshake, see FromHandshake):
+    /// with the same policy, so it is used instead of building it again.
+    /// </param>
+    public static BuiltChain Build(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now, BuiltChain? firstPass = null)
     {
 #if NET8_0_OR_GREATER
         if (anchors.IsEmpty)
         {
-            return BuildSystem(leaf, presentedChain, now);
+            return firstPass ?? BuildSystem(leaf, presentedChain, now);
         }
 
-        var custom = BuildCustomRoot(leaf, presentedChain, anchors, now);
+        var custom = firstPass ?? BuildCustomRoot(leaf, presentedChain, anchors, now);
         if (custom.Valid)
         {
             return custom;
@@ -48,6 +56,51 @@ internal static class ChainBuilder
     }
 
 #if NET8_0_OR_GREATER
+    /// <summary>
+    /// The policy of the first build of <see cref="Build"/>: the anchors as the only roots when there
+    /// are any, else the system store; offline. Given to SslStream, whose chain build inside the
+    /// handshake then serves as that first build.
+    /// </summary>
+    public static X509ChainPolicy FirstPolicy(TrustAnchors anchors, DateTimeOffset now)
+    {
+        var policy = new X509ChainPolicy
+        {
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationFlags = X509VerificationFlags.NoFlag,
+            VerificationTime = now.LocalDateTime,
+            DisableCertificateDownloads = true,
+        };
+        if (!anchors.IsEmpty)
+        {
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(anchors.ToCollection());
+        }
+
+        return policy;
+    }
+
+    /// <summary>
+    /// Takes over the chain SslStream built in the handshake with <see cref="FirstPolicy"/>, or null when
+    /// it differs from what <see cref="Build"/> would have built: SslStream also asks for the
+    /// server-authentication key usage, which the analysis does not require, so a chain that fails
+    /// only that check is built again without it.
+    /// </summary>
+    public static BuiltChain? FromHandshake(X509Chain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors)
+    {
+        if (chain.ChainElements.Count == 0)
+        {
+            return null;
+        }
+
+        var built = Collect(chain, presentedChain, anchors, acceptAnchorRoot: false);
+        if (((built.Flags | built.Elements.Aggregate(X509ChainStatusFlags.NoError, (all, e) => all | e.Flags)) & X509ChainStatusFlags.NotValidForUsage) != 0)
+        {
+            return null;
+        }
+
+        return built;
+    }
+
     private static BuiltChain BuildCustomRoot(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, DateTimeOffset now)
     {
         using var chain = NewChain(presentedChain, now);
@@ -115,10 +168,11 @@ internal static class ChainBuilder
             var flags = element.ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
             var information = string.Join(" ", element.ChainElementStatus.Select(s => s.StatusInformation?.Trim()).Where(s => !string.IsNullOrEmpty(s)));
 
-            // The chain owns (and on reset disposes) its element certificates: keep our own instances.
+            // The chain owns (and on reset disposes) its element certificates: keep our own instances
+            // (a duplicated handle for a store certificate; parsing the bytes again would cost far more).
             var certificate = presentedChain.FirstOrDefault(p => CertificateFacts.SameCertificate(p, element.Certificate))
                 ?? anchors.Certificates.FirstOrDefault(a => CertificateFacts.SameCertificate(a, element.Certificate))
-                ?? new X509Certificate2(element.Certificate.RawData);
+                ?? new X509Certificate2(element.Certificate);
             elements.Add(new BuiltChainElement(certificate, flags, information));
         }
 

@@ -10,9 +10,9 @@ namespace SmtpTls.Probing;
 internal static class CertificateInspection
 {
     public static SmtpCertificateInfo Analyze(
-        IReadOnlyList<X509Certificate2> presentedChain, string? serverName, TrustAnchors? trustAnchors, int expiryWarningDays, CultureInfo culture, string server, int port)
+        IReadOnlyList<X509Certificate2> presentedChain, string? serverName, TrustAnchors? trustAnchors, int expiryWarningDays, CultureInfo culture, string server, int port, BuiltChain? handshakeChain = null)
     {
-        var info = CertificateAnalyzer.Analyze(presentedChain, serverName, trustAnchors, DateTimeOffset.UtcNow, Math.Max(0, expiryWarningDays), culture);
+        var info = CertificateAnalyzer.Analyze(presentedChain, serverName, trustAnchors, DateTimeOffset.UtcNow, Math.Max(0, expiryWarningDays), culture, handshakeChain);
         info.Server = server;
         info.Port = port;
         return info;

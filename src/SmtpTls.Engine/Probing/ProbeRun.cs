@@ -33,6 +33,7 @@ internal sealed class ProbeRun
     private bool _checkNotRun;
     private string? _failureText;
     private Exception? _failureException;
+    private Certificates.BuiltChain? _handshakeChain;
 
     public ProbeRun(SmtpTlsProbeOptions options)
     {
@@ -49,6 +50,14 @@ internal sealed class ProbeRun
         _result.Server = _options.Server;
         _result.Port = _options.Port ?? (_options.TlsMode == SmtpTlsMode.Implicit ? 465 : 25);
         _result.TlsMode = (_options.TlsMode == SmtpTlsMode.Implicit ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls).ToString();
+        if (_options.MailTarget is { } mail)
+        {
+            _result.Domain = mail.Domain;
+            _result.MxHost = mail.MxHost;
+            _result.MxPreference = mail.Preference;
+            _result.IsImplicitMx = mail.IsImplicitMx;
+        }
+
         try
         {
             if (await PrepareAsync(cancellationToken).ConfigureAwait(false))
@@ -80,8 +89,9 @@ internal sealed class ProbeRun
                 (int)scan.Duration.TotalMilliseconds));
         }
 
-        var verdict = new SmtpTlsVerdict(_options, _result, _findings, _culture);
+        var verdict = new SmtpTlsVerdict(_options, _result, _findings, _culture) { HandshakeChain = _handshakeChain };
         verdict.Evaluate(scan, _checkNotRun);
+        _handshakeChain = null;
         _result.Findings = _findings.ToArray();
         _result.Resolution = ResolveFailure(verdict);
         _result.Transcript = _transcript.ToArray();
@@ -125,15 +135,28 @@ internal sealed class ProbeRun
             Note(LocalizedText.Format("Probe.Resolving", _culture, target.Host));
             try
             {
-                var addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(target.Host), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false);
+                IEnumerable<IPAddress> addresses;
+                if (_options.HostResolver is { } resolver)
+                {
+                    addresses = await SmtpConnection.RunBoundedAsync(token => resolver(target.Host, token), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false)
+                        ?? Array.Empty<IPAddress>();
+                }
+                else
+                {
+                    addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(target.Host), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false);
+                }
 
                 // IPv4 first: most mail servers are reached over it, and a broken IPv6 route would cost the whole timeout.
-                _candidates = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0).ToArray();
+                _candidates = addresses
+                    .Where(a => a is not null && Wanted(a))
+                    .OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0)
+                    .ToArray();
                 _address = _candidates.FirstOrDefault();
             }
-            catch (Exception ex) when (ex is SocketException or TimeoutException or ArgumentException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
             {
-                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", ex.Message);
+                // The system resolver fails with SocketException; a resolver hook may fail with anything.
+                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", Innermost(ex));
                 _failureException = ex;
                 _checkNotRun = true;
                 return false;
@@ -147,8 +170,22 @@ internal sealed class ProbeRun
             }
         }
 
-        _result.Address = _address.ToString();
+        SetAddress(_address);
         return true;
+    }
+
+    /// <summary>Whether <paramref name="address"/> is of the family the options ask for.</summary>
+    private bool Wanted(IPAddress address) => _options.AddressFamily switch
+    {
+        AddressFamilyPreference.IPv4 => address.AddressFamily == AddressFamily.InterNetwork,
+        AddressFamilyPreference.IPv6 => address.AddressFamily == AddressFamily.InterNetworkV6,
+        _ => true,
+    };
+
+    private void SetAddress(IPAddress address)
+    {
+        _result.Address = address.ToString();
+        _result.AddressFamily = address.AddressFamily == AddressFamily.InterNetworkV6 ? nameof(SmtpAddressFamily.IPv6) : nameof(SmtpAddressFamily.IPv4);
     }
 
     private async Task StartTlsAsync(CancellationToken cancellationToken)
@@ -229,6 +266,9 @@ internal sealed class ProbeRun
             return;
         }
 
+        // The server sends its session tickets and then the greeting in two small writes; with Nagle on
+        // its side it holds the greeting until we acknowledge the tickets, and we (having nothing to
+        // send) would delay that acknowledgement by up to 40 ms. ReadReplyAsync acknowledges at once.
         _step = "Probe.Step.Banner";
         var banner = await connection.ReadReplyAsync(cancellationToken).ConfigureAwait(false);
         _result.Banner = banner.Text;
@@ -261,16 +301,18 @@ internal sealed class ProbeRun
         StartScan(cancellationToken);
         _step = "Probe.Step.Handshake";
         var targetHost = _result.ServerName ?? _result.Address!;
-        var recording = new FirstBytesRecordingStream(connection.Stream);
+        // Only implicit TLS needs to know what a peer sent instead of a ServerHello; after STARTTLS the
+        // connection is known to speak SMTP, and every TLS read would pay for the extra layer.
+        var recording = afterStartTls ? null : new FirstBytesRecordingStream(connection.Stream);
         TlsSession session;
         try
         {
-            session = await TlsHandshake.AuthenticateAsync(recording, targetHost, connection.Abort, _options.Timeout, cancellationToken).ConfigureAwait(false);
+            session = await TlsHandshake.AuthenticateAsync(recording ?? connection.Stream, targetHost, _options.TrustAnchors, connection.Abort, _options.Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or TimeoutException or SocketException)
         {
             connection.Log("S: <" + ex.Message + ">");
-            if (!afterStartTls && ExplainNonTlsPeer(recording.FirstBytes))
+            if (recording is not null && ExplainNonTlsPeer(recording.FirstBytes))
             {
                 return false;
             }
@@ -289,6 +331,7 @@ internal sealed class ProbeRun
         }
 
         connection.UseStream(session.Stream);
+        _handshakeChain = session.HandshakeChain;
         _result.TlsEstablished = true;
         _result.Protocol = session.Protocol?.ToString();
         _result.NegotiatedProtocol = session.Protocol;
@@ -327,7 +370,7 @@ internal sealed class ProbeRun
         for (var i = 0; ; i++)
         {
             _address = candidates[i];
-            _result.Address = _address.ToString();
+            SetAddress(_address);
             Note(LocalizedText.Format("Probe.Connecting", _culture, _result.Address, _result.Port));
             try
             {

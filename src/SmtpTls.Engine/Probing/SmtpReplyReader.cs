@@ -21,15 +21,25 @@ internal sealed class SmtpReplyReader
     public const int DefaultMaxLines = 200;
 
     private readonly Stream _stream;
+    private readonly Func<byte[], int, int, CancellationToken, Task<int>>? _peek;
     private readonly byte[] _buffer = new byte[4096];
     private readonly int _maxLineLength;
     private readonly int _maxLines;
     private int _start;
     private int _end;
 
-    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines)
+    /// <param name="stream">The stream the replies come from.</param>
+    /// <param name="maxLineLength">The longest line accepted.</param>
+    /// <param name="maxLines">The most lines of one reply accepted.</param>
+    /// <param name="peek">
+    /// Looks at what has arrived on the socket under <paramref name="stream"/> without taking it (MSG_PEEK),
+    /// waiting until something has. With it, an exact read takes a whole line in two system calls instead
+    /// of one per byte; without it, exact reads go byte by byte.
+    /// </param>
+    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines, Func<byte[], int, int, CancellationToken, Task<int>>? peek = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _peek = peek;
         if (maxLineLength < 8)
         {
             throw new ArgumentOutOfRangeException(nameof(maxLineLength));
@@ -99,8 +109,9 @@ internal sealed class SmtpReplyReader
         {
             if (_start == _end)
             {
-                var count = exact ? 1 : _buffer.Length;
-                var read = await _stream.ReadAsync(_buffer, 0, count, cancellationToken).ConfigureAwait(false);
+                var read = exact && _peek is not null
+                    ? await ReadToNewlineAsync(cancellationToken).ConfigureAwait(false)
+                    : await _stream.ReadAsync(_buffer, 0, exact ? 1 : _buffer.Length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     var partial = line.Length > 0 ? Printable(Encoding.ASCII.GetString(line.ToArray())) : null;
@@ -133,6 +144,35 @@ internal sealed class SmtpReplyReader
             // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws.
             return Latin1(bytes, length);
         }
+    }
+
+    /// <summary>
+    /// Takes from the socket what has arrived, up to and including the first line feed, and nothing after
+    /// it: peeks first, then reads exactly that many bytes (which are there already). Returns 0 at the end.
+    /// </summary>
+    private async Task<int> ReadToNewlineAsync(CancellationToken cancellationToken)
+    {
+        var available = await _peek!(_buffer, 0, _buffer.Length, cancellationToken).ConfigureAwait(false);
+        if (available <= 0)
+        {
+            return 0;
+        }
+
+        var newline = Array.IndexOf(_buffer, (byte)'\n', 0, available);
+        var wanted = newline < 0 ? available : newline + 1;
+        var taken = 0;
+        while (taken < wanted)
+        {
+            var read = await _stream.ReadAsync(_buffer, taken, wanted - taken, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            taken += read;
+        }
+
+        return taken;
     }
 
     internal static bool IsReplyLine(string line)

@@ -68,4 +68,19 @@ public static class SmtpTlsFindingId
 
     /// <summary>The input could not be used (unparsable server, name not resolvable).</summary>
     public const string InvalidTarget = nameof(InvalidTarget);
+
+    /// <summary>With -Domain: the domain does not exist (NXDOMAIN).</summary>
+    public const string DomainNotFound = nameof(DomainNotFound);
+
+    /// <summary>With -Domain: the domain publishes a null MX (RFC 7505): it accepts no mail (information).</summary>
+    public const string DomainNullMx = nameof(DomainNullMx);
+
+    /// <summary>With -Domain: the domain has neither MX records nor an address of its own to fall back to.</summary>
+    public const string DomainNoMailHosts = nameof(DomainNoMailHosts);
+
+    /// <summary>With -Domain: an MX host has no address (of the requested family), so it cannot be checked.</summary>
+    public const string MxNoAddress = nameof(MxNoAddress);
+
+    /// <summary>With -Domain: the DNS lookup failed (SERVFAIL, REFUSED, timeout, network error).</summary>
+    public const string DnsFailure = nameof(DnsFailure);
 }

@@ -1,5 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 using SmtpTls.Certificates;
 
 namespace SmtpTls.Probing;
@@ -66,4 +70,26 @@ public sealed class SmtpTlsProbeOptions
     /// threads, also concurrently by the protocol scan's connections: it must be thread-safe.
     /// </summary>
     public Action<string>? Transcript { get; set; }
+
+    /// <summary>
+    /// Which addresses of a host name to try: <see cref="AddressFamilyPreference.Any"/> (default),
+    /// IPv4 only or IPv6 only. An IP literal in <see cref="Server"/> is used as it is.
+    /// </summary>
+    public AddressFamilyPreference AddressFamily { get; set; } = AddressFamilyPreference.Any;
+
+    /// <summary>
+    /// Resolves a host name given in <see cref="Server"/> instead of the system resolver (for example
+    /// through <see cref="Dns.SmtpDnsResolver.ResolveHostAsync"/> with an explicit DNS server). It
+    /// returns the addresses to try in order; an empty list or an exception (its message is reported)
+    /// means the name cannot be used. Called with the host name in the form given and the check's
+    /// cancellation token; <see cref="Timeout"/> bounds it.
+    /// </summary>
+    public Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? HostResolver { get; set; }
+
+    /// <summary>
+    /// The mail domain, MX host and address this check is about, when it comes from resolving a
+    /// domain (<see cref="Dns.SmtpDnsResolver.ResolveMailHostsAsync"/>): copied into the result's
+    /// Domain, MxHost, MxPreference and IsImplicitMx, so that every result says which MX it belongs to.
+    /// </summary>
+    public SmtpMailTarget? MailTarget { get; set; }
 }

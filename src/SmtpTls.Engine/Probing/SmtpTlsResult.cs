@@ -18,6 +18,21 @@ public sealed class SmtpTlsResult
     /// <summary>The IP address actually connected to (or tried last).</summary>
     public string? Address { get; set; }
 
+    /// <summary>IPv4 or IPv6: the family of <see cref="Address"/>; null when no address was reached.</summary>
+    public string? AddressFamily { get; set; }
+
+    /// <summary>The mail domain whose MX this check is about (ASCII form), with <c>Test-SmtpTls -Domain</c>; else null.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>The MX host name the address belongs to (the domain itself for an implicit MX), with <c>-Domain</c>; else null.</summary>
+    public string? MxHost { get; set; }
+
+    /// <summary>The MX preference of <see cref="MxHost"/> (0 for an implicit MX), with <c>-Domain</c>; else null.</summary>
+    public int? MxPreference { get; set; }
+
+    /// <summary>True when the domain has no MX records and its own A/AAAA records were used (RFC 5321 section 5.1).</summary>
+    public bool IsImplicitMx { get; set; }
+
     /// <summary>The TLS mode used after resolving Auto: <c>StartTls</c> or <c>Implicit</c> (a <see cref="SmtpTlsMode"/> name).</summary>
     /// <remarks>Names rather than enum values here and below, because enums come back from Import-Clixml as bare numbers.</remarks>
     public string TlsMode { get; set; } = nameof(SmtpTlsMode.StartTls);
@@ -104,5 +119,5 @@ public sealed class SmtpTlsResult
     internal SmtpTlsProtocol? NegotiatedProtocol { get; set; }
 
     /// <inheritdoc />
-    public override string ToString() => Server + ":" + Port + " " + Status;
+    public override string ToString() => (MxHost is null ? string.Empty : MxHost + " ") + Server + ":" + Port + " " + Status;
 }

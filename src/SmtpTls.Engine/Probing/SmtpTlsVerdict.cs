@@ -26,6 +26,9 @@ internal sealed class SmtpTlsVerdict
         _culture = culture;
     }
 
+    /// <summary>The chain the TLS handshake built with the analysis' first policy, so the analysis need not build it again.</summary>
+    public Certificates.BuiltChain? HandshakeChain { get; set; }
+
     public void Evaluate(ProtocolScanResult? scan, bool checkNotRun)
     {
         if (_result.TlsEstablished)
@@ -101,7 +104,7 @@ internal sealed class SmtpTlsVerdict
         SmtpCertificateInfo certificate;
         try
         {
-            certificate = CertificateInspection.Analyze(_result.PresentedChain, _result.ServerName, _options.TrustAnchors, _options.ExpiryWarningDays, _culture, _result.Server, _result.Port);
+            certificate = CertificateInspection.Analyze(_result.PresentedChain, _result.ServerName, _options.TrustAnchors, _options.ExpiryWarningDays, _culture, _result.Server, _result.Port, HandshakeChain);
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using SmtpTls.Certificates;
 
 namespace SmtpTls.Probing;
 
@@ -25,8 +26,14 @@ internal sealed class TlsSession : IDisposable
     /// <summary>Leaf first; empty when the server presented no certificate on this connection.</summary>
     public X509Certificate2[] PresentedChain { get; }
 
-    /// <summary>What .NET's own validation said (system store only), kept for the failure text.</summary>
+    /// <summary>What .NET's own validation said, kept for the failure text.</summary>
     public SslPolicyErrors PolicyErrors { get; }
+
+    /// <summary>
+    /// The chain SslStream built inside the handshake with the analysis' own first policy, or null
+    /// when it cannot stand in for that build (netstandard2.0, or a usage check of SslStream's own failed).
+    /// </summary>
+    public BuiltChain? HandshakeChain { get; set; }
 
     public void Dispose() => Stream.Dispose();
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,70 +9,128 @@ using System.Threading.Tasks;
 namespace SmtpTls.Commands;
 
 /// <summary>
-/// Runs asynchronous checks for a cmdlet, a bounded number at once, and hands their output back to
-/// the pipeline thread: PowerShell allows WriteObject/WriteVerbose/WriteError only from the thread
-/// that called ProcessRecord/EndProcessing, while the checks complete on thread-pool threads.
+/// One piece of work for a <see cref="PipelineWorkQueue"/>: a check that yields one output, a step that
+/// yields further jobs in place of itself (a domain that resolves to its MX addresses), or an output
+/// that is ready already.
 /// </summary>
+internal sealed class PipelineJob
+{
+    private PipelineJob()
+    {
+    }
+
+    internal Func<CancellationToken, Task<object?>>? Work { get; private set; }
+
+    internal Func<CancellationToken, Task<IReadOnlyList<PipelineJob>>>? Expander { get; private set; }
+
+    internal Func<Exception, ErrorRecord>? OnError { get; private set; }
+
+    internal object? ReadyOutput { get; private set; }
+
+    internal bool IsReady => Work is null && Expander is null;
+
+    /// <summary>Where the job's output goes (set when it is queued).</summary>
+    internal PipelineWorkQueue.Slot? Slot { get; set; }
+
+    /// <summary>A check whose result (null: none) is written as output; an exception becomes an error record.</summary>
+    public static PipelineJob Run(Func<CancellationToken, Task<object?>> work, Func<Exception, ErrorRecord> onError) =>
+        new() { Work = work ?? throw new ArgumentNullException(nameof(work)), OnError = onError };
+
+    /// <summary>A step whose jobs take its place, in their order (so -Ordered keeps them where the step was).</summary>
+    public static PipelineJob Expand(Func<CancellationToken, Task<IReadOnlyList<PipelineJob>>> expander, Func<Exception, ErrorRecord> onError) =>
+        new() { Expander = expander ?? throw new ArgumentNullException(nameof(expander)), OnError = onError };
+
+    /// <summary>An output that needs no work.</summary>
+    public static PipelineJob Ready(object? output) => new() { ReadyOutput = output };
+}
+
+/// <summary>
+/// Runs asynchronous checks for a cmdlet, at most a given number at once, and hands their output
+/// back to the pipeline thread: PowerShell allows WriteObject/WriteVerbose/WriteError/WriteProgress
+/// only from the thread that called ProcessRecord/EndProcessing, while the checks complete on
+/// thread-pool threads. No thread waits for a server: the checks are async I/O, started as slots
+/// free up (no task per queued check), and a check that completes starts the next.
+/// </summary>
+/// <remarks>
+/// Output goes out as checks complete, or, when ordered, in the order the jobs were added (a job
+/// that expands keeps its place for its children). Progress (done/total) is written when
+/// <see cref="ProgressActivity"/> is set. <see cref="Stop"/> (Ctrl+C) cancels every running check
+/// through <see cref="Token"/> and drops the ones not started.
+/// </remarks>
 internal sealed class PipelineWorkQueue : IDisposable
 {
-    private readonly BlockingCollection<PipelineItem> _items = new();
-    private readonly SemaphoreSlim _throttle;
-    private readonly CancellationTokenSource _stop = new();
-    private int _pending;
+    private const int ProgressActivityId = 0x534D; // "SM"
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    public PipelineWorkQueue(int throttleLimit)
+    private readonly BlockingCollection<PipelineItem> _items = new();
+    private readonly object _lock = new();
+    private readonly LinkedList<PipelineJob> _waiting = new();
+    private readonly LinkedList<Slot>? _order;
+    private readonly int _limit;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private int _running;
+    private int _pending;
+    private int _total;
+    private int _done;
+    private bool _progressShown;
+
+    public PipelineWorkQueue(int throttleLimit, bool ordered = false)
     {
         if (throttleLimit < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(throttleLimit));
         }
 
-        _throttle = new SemaphoreSlim(throttleLimit, throttleLimit);
+        _limit = throttleLimit;
+        _order = ordered ? new LinkedList<Slot>() : null;
     }
 
     /// <summary>Cancelled by <see cref="Stop"/> (Ctrl+C): every running check ends at once.</summary>
     public CancellationToken Token => _stop.Token;
 
+    /// <summary>The activity text of Write-Progress; null (default) writes no progress.</summary>
+    public string? ProgressActivity { get; set; }
+
+    /// <summary>Formats the progress status from done, total and running.</summary>
+    public Func<int, int, int, string>? ProgressStatus { get; set; }
+
     /// <summary>Starts <paramref name="work"/> as soon as a slot is free; its result is written as output.</summary>
     /// <param name="work">The check; receives the stop token.</param>
     /// <param name="onError">Turns an unexpected exception into an error record.</param>
-    public void Start(Func<CancellationToken, Task<object?>> work, Func<Exception, ErrorRecord> onError)
-    {
-        Interlocked.Increment(ref _pending);
-        _ = Task.Run(async () =>
-        {
-            var entered = false;
-            try
-            {
-                await _throttle.WaitAsync(_stop.Token).ConfigureAwait(false);
-                entered = true;
-                var output = await work(_stop.Token).ConfigureAwait(false);
-                if (output is not null)
-                {
-                    TryAdd(PipelineItem.Output(output));
-                }
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                // Stopped by the user: PowerShell discards the pipeline anyway.
-            }
-            catch (Exception ex)
-            {
-                TryAdd(PipelineItem.Error(onError(ex)));
-            }
-            finally
-            {
-                if (entered)
-                {
-                    _throttle.Release();
-                }
+    public void Start(Func<CancellationToken, Task<object?>> work, Func<Exception, ErrorRecord> onError) => Add(PipelineJob.Run(work, onError));
 
-                // After the Add above, so that the pipeline thread never sees zero pending while output is missing;
-                // the wake-up item ends its wait at once instead of at the next poll.
-                Interlocked.Decrement(ref _pending);
-                TryAdd(PipelineItem.Wake);
+    /// <summary>Queues <paramref name="job"/> behind the jobs added before it.</summary>
+    public void Add(PipelineJob job)
+    {
+        if (job is null)
+        {
+            throw new ArgumentNullException(nameof(job));
+        }
+
+        var slot = new Slot();
+        job.Slot = slot;
+        lock (_lock)
+        {
+            _pending++;
+            _total++;
+            if (_order is not null)
+            {
+                slot.Node = _order.AddLast(slot);
             }
-        });
+
+            if (!job.IsReady)
+            {
+                _waiting.AddLast(job);
+            }
+        }
+
+        if (job.IsReady)
+        {
+            Complete(slot, job.ReadyOutput, null);
+        }
+
+        Pump();
     }
 
     /// <summary>Queues a verbose line from any thread.</summary>
@@ -83,20 +143,39 @@ internal sealed class PipelineWorkQueue : IDisposable
         {
             item.WriteTo(cmdlet);
         }
+
+        EmitOrdered(cmdlet);
+        WriteProgress(cmdlet, final: false);
     }
 
-    /// <summary>Writes everything until every started check has finished (from EndProcessing).</summary>
+    /// <summary>Writes everything until every queued check has finished (from EndProcessing).</summary>
     public void DrainToEnd(Cmdlet cmdlet)
     {
         try
         {
-            while (Volatile.Read(ref _pending) > 0 || _items.Count > 0)
+            while (true)
             {
+                EmitOrdered(cmdlet);
+                WriteProgress(cmdlet, final: false);
+                bool finished;
+                lock (_lock)
+                {
+                    finished = _pending == 0 && (_order is null || _order.Count == 0);
+                }
+
+                // Unordered output is added before its check counts as finished, so nothing is missed here.
+                if (finished && _items.Count == 0)
+                {
+                    break;
+                }
+
                 if (_items.TryTake(out var item, 100, _stop.Token))
                 {
                     item.WriteTo(cmdlet);
                 }
             }
+
+            WriteProgress(cmdlet, final: true);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -113,12 +192,221 @@ internal sealed class PipelineWorkQueue : IDisposable
         catch (ObjectDisposedException)
         {
         }
+
+        TryAdd(PipelineItem.Wake);
     }
 
     public void Dispose()
     {
         Stop();
         _items.CompleteAdding();
+    }
+
+    /// <summary>Starts queued jobs while slots are free.</summary>
+    private void Pump()
+    {
+        while (true)
+        {
+            PipelineJob job;
+            lock (_lock)
+            {
+                if (_running >= _limit || _waiting.First is not { } first)
+                {
+                    return;
+                }
+
+                job = first.Value;
+                _waiting.RemoveFirst();
+                _running++;
+            }
+
+            // On the thread pool: the synchronous start of a check must not run on the pipeline
+            // thread, and a check that completes at once must not start the next one recursively.
+            _ = Task.Run(() => RunAsync(job));
+        }
+    }
+
+    private async Task RunAsync(PipelineJob job)
+    {
+        var slot = job.Slot!;
+        try
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                Complete(slot, null, null);
+            }
+            else if (job.Expander is { } expander)
+            {
+                var children = await expander(_stop.Token).ConfigureAwait(false);
+                ExpandInto(slot, children ?? Array.Empty<PipelineJob>());
+            }
+            else
+            {
+                var output = await job.Work!(_stop.Token).ConfigureAwait(false);
+                Complete(slot, output, null);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped by the user: PowerShell discards the pipeline anyway.
+            Complete(slot, null, null);
+        }
+        catch (Exception ex)
+        {
+            Complete(slot, null, job.OnError?.Invoke(ex) ?? new ErrorRecord(ex, "SmtpTlsJobFailed", ErrorCategory.NotSpecified, null));
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _running--;
+            }
+
+            Pump();
+        }
+    }
+
+    /// <summary>Puts <paramref name="children"/> in the place of <paramref name="slot"/>; they run before jobs queued later.</summary>
+    private void ExpandInto(Slot slot, IReadOnlyList<PipelineJob> children)
+    {
+        if (children.Count == 0)
+        {
+            Complete(slot, null, null);
+            return;
+        }
+
+        var ready = new List<PipelineJob>();
+        lock (_lock)
+        {
+            LinkedListNode<PipelineJob>? last = null;
+            foreach (var child in children)
+            {
+                var childSlot = new Slot();
+                child.Slot = childSlot;
+                if (_order is not null)
+                {
+                    childSlot.Node = _order.AddBefore(slot.Node!, childSlot);
+                }
+
+                if (child.IsReady)
+                {
+                    ready.Add(child);
+                }
+                else
+                {
+                    // First in line, in their own order: a domain's checks follow its resolution closely.
+                    last = last is null ? _waiting.AddFirst(child) : _waiting.AddAfter(last, child);
+                }
+            }
+
+            if (_order is not null)
+            {
+                _order.Remove(slot.Node!);
+            }
+
+            // The expanding job's slot is replaced by its children's.
+            _pending += children.Count - 1;
+            _total += children.Count - 1;
+        }
+
+        foreach (var child in ready)
+        {
+            Complete(child.Slot!, child.ReadyOutput, null);
+        }
+
+        TryAdd(PipelineItem.Wake);
+    }
+
+    private void Complete(Slot slot, object? output, ErrorRecord? error)
+    {
+        if (_order is null)
+        {
+            if (output is not null)
+            {
+                TryAdd(PipelineItem.Output(output));
+            }
+            else if (error is not null)
+            {
+                TryAdd(PipelineItem.Error(error));
+            }
+        }
+        else
+        {
+            slot.Output = output;
+            slot.ErrorRecord = error;
+        }
+
+        // After the Add above, so that the pipeline thread never sees nothing pending while output is missing.
+        lock (_lock)
+        {
+            slot.Done = true;
+            _pending--;
+            _done++;
+        }
+
+        // Ends the pipeline thread's wait at once instead of at the next poll. Also after an output item:
+        // the pipeline thread may have taken that item before the count above went down, and would
+        // otherwise sleep until the poll interval ends.
+        TryAdd(PipelineItem.Wake);
+    }
+
+    /// <summary>Writes the finished results at the head of the input order.</summary>
+    private void EmitOrdered(Cmdlet cmdlet)
+    {
+        if (_order is null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            Slot head;
+            lock (_lock)
+            {
+                if (_order.First is not { } first || !first.Value.Done)
+                {
+                    return;
+                }
+
+                head = first.Value;
+                _order.RemoveFirst();
+            }
+
+            if (head.Output is not null)
+            {
+                cmdlet.WriteObject(head.Output);
+            }
+            else if (head.ErrorRecord is not null)
+            {
+                cmdlet.WriteError(head.ErrorRecord);
+            }
+        }
+    }
+
+    private void WriteProgress(Cmdlet cmdlet, bool final)
+    {
+        if (ProgressActivity is null || (!final && _sinceProgress.Elapsed < ProgressInterval) || (final && !_progressShown))
+        {
+            return;
+        }
+
+        int done, total, running;
+        lock (_lock)
+        {
+            done = _done;
+            total = _total;
+            running = _running;
+        }
+
+        var status = ProgressStatus?.Invoke(done, total, running) ?? done + "/" + total;
+        var record = new ProgressRecord(ProgressActivityId, ProgressActivity, status)
+        {
+            PercentComplete = total == 0 ? 0 : Math.Min(100, (int)(100L * done / total)),
+            RecordType = final ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        cmdlet.WriteProgress(record);
+        _progressShown = true;
+        _sinceProgress.Restart();
     }
 
     private void TryAdd(PipelineItem item)
@@ -131,6 +419,18 @@ internal sealed class PipelineWorkQueue : IDisposable
         {
             // The pipeline has ended (Ctrl+C): nobody reads any more.
         }
+    }
+
+    /// <summary>The place of one job's output in the input order.</summary>
+    internal sealed class Slot
+    {
+        public LinkedListNode<Slot>? Node { get; set; }
+
+        public object? Output { get; set; }
+
+        public ErrorRecord? ErrorRecord { get; set; }
+
+        public bool Done { get; set; }
     }
 
     private sealed class PipelineItem

@@ -79,6 +79,14 @@ public abstract class SmtpEndpointCommandBase : PSCmdlet
     /// <summary>The queue that runs the checks; valid between BeginProcessing and EndProcessing.</summary>
     private protected PipelineWorkQueue Queue => _queue ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
+    /// <summary>Whether results go out in input order rather than as they complete.</summary>
+    private protected virtual bool OrderedOutput => false;
+
+    /// <summary>Sets up Write-Progress on the queue (default: none).</summary>
+    private protected virtual void ConfigureProgress(PipelineWorkQueue queue)
+    {
+    }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -95,7 +103,8 @@ public abstract class SmtpEndpointCommandBase : PSCmdlet
             }
         }
 
-        _queue = new PipelineWorkQueue(ThrottleLimit);
+        _queue = new PipelineWorkQueue(ThrottleLimit, OrderedOutput);
+        ConfigureProgress(_queue);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,13 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTls.Dns;
+using SmtpTls.Localization;
 using SmtpTls.Probing;
 
 namespace SmtpTls.Commands;
@@ -8,12 +16,48 @@ namespace SmtpTls.Commands;
 /// <para type="synopsis">Checks whether a mail server offers TLS properly and returns a verdict with findings.</para>
 /// <para type="description">Connects to each server, speaks SMTP up to STARTTLS (or starts with implicit TLS),
 /// completes the TLS handshake, analyses the presented certificate and, on request, finds the accepted
-/// protocol versions and whether TLS is enforced. Servers are checked concurrently.</para>
+/// protocol versions and whether TLS is enforced. With -Domain it checks every address of every MX host
+/// of each domain. Servers are checked concurrently.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "SmtpTls")]
+[Cmdlet(VerbsDiagnostic.Test, "SmtpTls", DefaultParameterSetName = ServerSet)]
 [OutputType(typeof(SmtpTlsResult), typeof(bool))]
 public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 {
+    private const string ServerSet = "Server";
+    private const string DomainSet = "Domain";
+
+    private SmtpDnsResolver? _resolver;
+    private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? _hostResolver;
+
+    /// <summary>Host names, IPv4/IPv6 literals, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
+    /// <remarks>Declared again here (hiding the base's) only to put it into its own parameter set beside -Domain.</remarks>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ServerSet)]
+    [Alias("ComputerName", "HostName", "CN")]
+    [ValidateNotNullOrEmpty]
+    public new string[] Server
+    {
+        get => base.Server;
+        set => base.Server = value;
+    }
+
+    /// <summary>Mail domains: their MX hosts (or, without MX, their own A/AAAA records) are resolved and every address is checked.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DomainSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Domain { get; set; } = Array.Empty<string>();
+
+    /// <summary>The DNS server to ask, as <c>ip[:port]</c>; default: the system's resolvers.</summary>
+    [Parameter]
+    [ValidateDnsServer]
+    public string? DnsServer { get; set; }
+
+    /// <summary>Which addresses to check: Any (IPv4 and IPv6, default), IPv4 or IPv6.</summary>
+    [Parameter]
+    public AddressFamilyPreference AddressFamily { get; set; } = AddressFamilyPreference.Any;
+
+    /// <summary>Write the results in input order (a domain's in MX order) instead of as they complete.</summary>
+    [Parameter]
+    public SwitchParameter Ordered { get; set; }
+
     /// <summary>The name to say in EHLO; default: this machine's name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -37,45 +81,78 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     public SwitchParameter Quiet { get; set; }
 
     /// <inheritdoc />
+    private protected override bool OrderedOutput => Ordered.IsPresent;
+
+    /// <inheritdoc />
+    private protected override void ConfigureProgress(PipelineWorkQueue queue)
+    {
+        var culture = EffectiveCulture;
+        queue.ProgressActivity = LocalizedText.Get("Fleet.Progress.Activity", culture);
+        queue.ProgressStatus = (done, total, running) => LocalizedText.Format("Fleet.Progress.Status", culture, done, total, running);
+    }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            if (!string.IsNullOrEmpty(DnsServer))
+            {
+                _resolver = new SmtpDnsResolver(DnsServer);
+            }
+            else if (ParameterSetName == DomainSet)
+            {
+                _resolver = new SmtpDnsResolver();
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "DnsServerUnavailable", ErrorCategory.InvalidArgument, DnsServer));
+        }
+
+        if (!string.IsNullOrEmpty(DnsServer) && _resolver is { } resolver)
+        {
+            // Host names given with -Server resolve through the same server (never the system resolver).
+            var family = AddressFamily;
+            _hostResolver = async (host, token) =>
+            {
+                var resolved = await resolver.ResolveHostAsync(host, family, token).ConfigureAwait(false);
+                if (resolved.Addresses.Count == 0)
+                {
+                    throw new InvalidOperationException(resolved.Error ?? host + ": " + resolved.Status);
+                }
+
+                return resolved.Addresses.Select(IPAddress.Parse).ToArray();
+            };
+        }
+    }
+
+    /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var verbose = VerboseWanted;
-        foreach (var server in Server)
+        // Everything the checks need is read here, on the pipeline thread: parameters bound from
+        // piped objects change per record, and session state may not be touched from other threads.
+        var settings = new ProbeSettings(this);
+        if (ParameterSetName == DomainSet)
         {
-            if (string.IsNullOrWhiteSpace(server))
+            foreach (var domain in Domain)
             {
-                continue;
-            }
-
-            var options = new SmtpTlsProbeOptions(server)
-            {
-                Port = Port,
-                TlsMode = TlsMode,
-                ServerName = ServerName,
-                HeloName = HeloName,
-                TrustAnchors = Anchors,
-                ProtocolScan = ProtocolScan.IsPresent,
-                CheckEnforcement = CheckEnforcement.IsPresent,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                ExpiryWarningDays = ExpiryWarningDays,
-                Culture = EffectiveCulture,
-            };
-
-            if (verbose)
-            {
-                var queue = Queue;
-                var prefix = "[" + server + "] ";
-                options.Transcript = line => queue.Verbose(prefix + line);
-            }
-
-            var quiet = Quiet.IsPresent;
-            Queue.Start(
-                async token =>
+                if (!string.IsNullOrWhiteSpace(domain))
                 {
-                    var result = await SmtpTlsProbe.ProbeAsync(options, token).ConfigureAwait(false);
-                    return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
-                },
-                ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, server));
+                    Queue.Add(DomainJob(domain.Trim(), settings));
+                }
+            }
+        }
+        else
+        {
+            foreach (var server in Server)
+            {
+                if (!string.IsNullOrWhiteSpace(server))
+                {
+                    Queue.Add(ProbeJob(settings.NewOptions(server), server, settings));
+                }
+            }
         }
 
         // Results of servers that are done already go out while further input still arrives.
@@ -84,4 +161,133 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => DisposeQueue();
+
+    /// <summary>One check; its result (or $true/$false with -Quiet) is the job's output.</summary>
+    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings)
+    {
+        if (settings.Verbose)
+        {
+            var queue = settings.Queue;
+            var prefix = "[" + label + "] ";
+            options.Transcript = line => queue.Verbose(prefix + line);
+        }
+
+        var quiet = settings.Quiet;
+        return PipelineJob.Run(
+            async token =>
+            {
+                var result = await SmtpTlsProbe.ProbeAsync(options, token).ConfigureAwait(false);
+                return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
+            },
+            ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
+    }
+
+    /// <summary>Resolves a domain, then stands for one check per MX address (or one result saying why there is none).</summary>
+    private PipelineJob DomainJob(string domain, ProbeSettings settings)
+    {
+        var resolver = _resolver!;
+        return PipelineJob.Expand(
+            async token =>
+            {
+                var clock = Stopwatch.StartNew();
+                var resolution = await resolver.ResolveMailHostsAsync(domain, settings.AddressFamily, token).ConfigureAwait(false);
+                if (settings.Verbose)
+                {
+                    settings.Queue.Verbose("[" + domain + "] " + resolution.Detail);
+                    foreach (var query in resolution.Queries)
+                    {
+                        settings.Queue.Verbose("[" + domain + "] " + LocalizedText.Format("Fleet.Dns.Query", settings.Culture, query));
+                    }
+                }
+
+                var jobs = new List<PipelineJob>();
+                foreach (var item in SmtpTlsDomainPlan.Create(resolution, settings.Port, settings.TlsMode, settings.Culture, clock.Elapsed))
+                {
+                    if (item.Result is { } ready)
+                    {
+                        jobs.Add(PipelineJob.Ready(settings.Quiet ? false : ready));
+                        continue;
+                    }
+
+                    var target = item.Target!;
+                    var options = settings.NewOptions(target.Address);
+                    options.ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? target.MxHost : settings.ServerName;
+                    options.MailTarget = target;
+                    options.HostResolver = null;
+                    jobs.Add(ProbeJob(options, domain + " " + target.MxHost + " " + target.Address, settings));
+                }
+
+                return jobs;
+            },
+            ex => new ErrorRecord(ex, "SmtpTlsDomainFailed", ErrorCategory.NotSpecified, domain));
+    }
+
+    /// <summary>The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others.</summary>
+    private sealed class ProbeSettings
+    {
+        public ProbeSettings(TestSmtpTlsCommand command)
+        {
+            Queue = command.Queue;
+            Verbose = command.VerboseWanted;
+            Culture = command.EffectiveCulture;
+            Quiet = command.Quiet.IsPresent;
+            Port = command.Port;
+            TlsMode = command.TlsMode;
+            ServerName = command.ServerName;
+            HeloName = command.HeloName;
+            Anchors = command.Anchors;
+            ProtocolScan = command.ProtocolScan.IsPresent;
+            CheckEnforcement = command.CheckEnforcement.IsPresent;
+            Timeout = TimeSpan.FromSeconds(command.TimeoutSeconds);
+            ExpiryWarningDays = command.ExpiryWarningDays;
+            AddressFamily = command.AddressFamily;
+            HostResolver = command._hostResolver;
+        }
+
+        public PipelineWorkQueue Queue { get; }
+
+        public bool Verbose { get; }
+
+        public System.Globalization.CultureInfo Culture { get; }
+
+        public bool Quiet { get; }
+
+        public int? Port { get; }
+
+        public SmtpTlsMode TlsMode { get; }
+
+        public string? ServerName { get; }
+
+        public AddressFamilyPreference AddressFamily { get; }
+
+        private string? HeloName { get; }
+
+        private Certificates.TrustAnchors? Anchors { get; }
+
+        private bool ProtocolScan { get; }
+
+        private bool CheckEnforcement { get; }
+
+        private TimeSpan Timeout { get; }
+
+        private int ExpiryWarningDays { get; }
+
+        private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? HostResolver { get; }
+
+        public SmtpTlsProbeOptions NewOptions(string server) => new(server)
+        {
+            Port = Port,
+            TlsMode = TlsMode,
+            ServerName = ServerName,
+            HeloName = HeloName,
+            TrustAnchors = Anchors,
+            ProtocolScan = ProtocolScan,
+            CheckEnforcement = CheckEnforcement,
+            Timeout = Timeout,
+            ExpiryWarningDays = ExpiryWarningDays,
+            Culture = Culture,
+            AddressFamily = AddressFamily,
+            HostResolver = HostResolver,
+        };
+    }
 }

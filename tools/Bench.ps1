@@ -1,0 +1,241 @@
+<#
+.SYNOPSIS
+    Measures SmtpTls against openssl s_client and testssl.sh on the same machine and prints a table.
+.DESCRIPTION
+    Brings up the Postfix test bed (in a root of its own, so a bed that tests use is left alone), then
+    measures:
+      1. 1,000 endpoint checks (STARTTLS + certificate validation against the bed's CA) in one
+         Test-SmtpTls call, against the good instance and a mix of scenarios: checks per second
+         (median of -Rounds runs; the first run also gives the memory growth).
+      2. The same list checked one after the other with `openssl s_client -starttls smtp -brief
+         -CAfile ... -verify_hostname ...`, run from a shell loop (so PowerShell's own cost of
+         starting a native command is not charged to openssl): checks per second and the ratio.
+      3. Test-SmtpTls -ProtocolScan on one host (median of 5 calls) against `testssl.sh --starttls
+         smtp -p` on it (median of 3), and the ratio.
+      4. Import-Module time in a fresh pwsh (median of 5).
+      5. Working-set and managed-heap growth of this process over the 1,000 checks (results kept).
+    Writes the figures to -OutputPath as JSON. Every target is on 127.0.0.1; testssl.sh runs with
+    --ip 127.0.0.1 --nodns none inside a private mount namespace (unshare -m) whose /etc/resolv.conf
+    says nameserver 127.0.0.1, so that it sends nothing beyond loopback even though it looks names
+    up through the system resolver.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Bench
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutputPath,
+    [int] $Checks = 1000,
+    [int] $ThrottleLimit = 32,
+    [ValidateRange(1, 9)] [int] $Rounds = 3,
+    # The bed's work directory; default: out/bench-testbed (not tests/.testbed, which test runs use).
+    [string] $BedRoot
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$PSStyle.OutputRendering = 'PlainText'
+$repoRoot = Split-Path $PSScriptRoot -Parent
+if (-not $BedRoot) { $BedRoot = Join-Path $repoRoot 'out/bench-testbed' }
+Import-Module (Join-Path $repoRoot 'tests/TestBed/SmtpTestBed.psm1') -Force
+
+function Measure-Seconds([scriptblock] $Action) {
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $null = & $Action
+    $watch.Stop()
+    $watch.Elapsed.TotalSeconds
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count % 2) { return $sorted[[math]::Floor($sorted.Count / 2)] }
+    ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
+}
+
+function Get-MachineBusyMilliseconds {
+    <# CPU time all processors spent busy since boot (Linux /proc/stat), or $null elsewhere. #>
+    if (-not (Test-Path /proc/stat)) { return $null }
+    $fields = ((Get-Content /proc/stat -TotalCount 1) -split '\s+') | Select-Object -Skip 1 | ForEach-Object { [double]$_ }
+    # user nice system idle iowait irq softirq steal: busy = all but idle and iowait, in clock ticks (USER_HZ = 100).
+    ($fields[0] + $fields[1] + $fields[2] + $fields[5] + $fields[6] + $fields[7]) * 10
+}
+
+function Get-PwshCommand {
+    <# How to start a fresh pwsh like this one: its own executable, or dotnet + pwsh.dll for the dotnet tool. #>
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    , @($process)
+}
+
+function Get-ImportMilliseconds {
+    <# Median of five imports, each in a fresh pwsh, timed inside that process. #>
+    $pwsh = Get-PwshCommand
+    $script = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$null = Get-Command Test-SmtpTls; `$w.Elapsed.TotalMilliseconds"
+    $samples = foreach ($i in 1..5) {
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+        if ($LASTEXITCODE -ne 0) { throw "Import-Module in a fresh pwsh failed: $output" }
+        [double]($output | Select-Object -Last 1)
+    }
+    Get-Median $samples
+}
+
+function Invoke-OpensslLoop {
+    <# Checks every target one after the other with openssl s_client, from a POSIX shell loop; returns seconds and how many verified. #>
+    param([string[]] $Targets, [string] $CaFile, [string] $ServerName)
+    $list = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-targets-$PID.txt"
+    $log = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-openssl-$PID.txt"
+    Set-Content -LiteralPath $list -Value $Targets
+    $loop = 'while read t; do openssl s_client -starttls smtp -brief -CAfile "$1" -servername "$2" -verify_hostname "$2" -connect "$t" </dev/null 2>&1 | grep -c "^Verification: OK"; done < "$3" > "$4"'
+    try {
+        $seconds = Measure-Seconds { & sh -c $loop sh $CaFile $ServerName $list $log }
+        $verified = @(Get-Content -LiteralPath $log | Where-Object { $_ -eq '1' }).Count
+        [pscustomobject]@{ Seconds = $seconds; Verified = $verified }
+    }
+    finally {
+        Remove-Item -LiteralPath $list, $log -ErrorAction Ignore
+    }
+}
+
+function Invoke-Testssl {
+    <# testssl.sh -p on one endpoint in a private mount namespace with a loopback-only resolv.conf; returns seconds and its protocol lines. #>
+    param([string] $Target)
+    $resolv = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-resolv-$PID.conf"
+    Set-Content -LiteralPath $resolv -Value 'nameserver 127.0.0.1'
+    try {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $output = & unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && exec testssl --quiet --color 0 --warnings off --ip 127.0.0.1 --nodns none --starttls smtp -p "$2"' sh $resolv $Target 2>&1
+        $clock.Stop()
+        $offered = @($output | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*(SSLv\d|TLS 1(\.\d)?)\s+offered' } | ForEach-Object { ($_ -split '\s{2,}')[0].Trim() })
+        if ($offered.Count -eq 0) {
+            # unshare -m needs root (or a user namespace); a run that tested nothing is no measurement.
+            Write-Warning "testssl.sh reported no offered protocol (exit code $LASTEXITCODE): $($output -join "`n")"
+            return $null
+        }
+        [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Offered = $offered }
+    }
+    finally {
+        Remove-Item -LiteralPath $resolv -ErrorAction Ignore
+    }
+}
+
+$load = if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { 'n/a' }
+$bed = Start-SmtpTestBed -Root $BedRoot
+try {
+    if (-not $bed.Available) { throw "The benchmark needs the Postfix test bed: $($bed.Reason)" }
+    Import-Module $ModulePath
+    $ca = $bed.CaFile
+    $good = $bed.Scenarios.'good'
+    $serverName = $good.ServerName
+
+    # 90% good, the rest spread over the other STARTTLS scenarios, so that failures are on the path too.
+    $mix = 'expired', 'wrong-name', 'self-signed', 'incomplete-chain', 'broken-cert', 'no-starttls', 'required', 'submission'
+    $targets = for ($i = 0; $i -lt $Checks; $i++) {
+        $scenario = if ($i % 10 -eq 9) { $mix[[math]::Floor($i / 10) % $mix.Count] } else { 'good' }
+        $entry = $bed.Scenarios.$scenario
+        "$($entry.Address):$($entry.Port)"
+    }
+    $expectedPassed = @($targets | Where-Object { $_ -in "$($good.Address):$($good.Port)", "127.0.0.1:$($bed.Scenarios.required.Port)", "127.0.0.1:$($bed.Scenarios.submission.Port)" }).Count
+
+    # Warm-up: JIT and first-use costs are not what a fleet run pays per check.
+    $null = Test-SmtpTls -Server $targets[0..63] -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit
+
+    $runs = foreach ($round in 1..$Rounds) {
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $workingSetBefore = $process.WorkingSet64
+        $heapBefore = [GC]::GetTotalMemory($true)
+        $cpuBefore = $process.TotalProcessorTime
+        $machineBefore = Get-MachineBusyMilliseconds
+        $results = $null
+        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit }
+        $machineAfter = Get-MachineBusyMilliseconds
+        $process.Refresh()
+        $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
+        $run = [pscustomobject]@{
+            Seconds          = $seconds
+            Returned         = @($script:results).Count
+            Passed           = @($script:results | Where-Object Status -EQ 'Passed').Count
+            CpuMsPerCheck    = $ownMs / $Checks
+            # Everything else the machine did meanwhile: Postfix of the bed, and whatever else runs here.
+            OtherCpuMsPerCheck = if ($null -ne $machineBefore) { [math]::Max(0, $machineAfter - $machineBefore - $ownMs) / $Checks } else { $null }
+            WorkingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
+            HeapGrowth       = ([GC]::GetTotalMemory($false) - $heapBefore) / 1MB
+        }
+        $script:results = $null
+        $run
+    }
+    $smtpTlsSeconds = Get-Median $runs.Seconds
+    $runs = @($runs)
+    $first = $runs[0]
+
+    $openssl = Invoke-OpensslLoop -Targets $targets -CaFile $ca -ServerName $serverName
+
+    $scanTarget = "$($good.Address):$($good.Port)"
+    $scan = Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan
+    $scanSamples = foreach ($i in 1..5) {
+        Measure-Seconds { Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan }
+    }
+    $scanSeconds = Get-Median $scanSamples
+    $scanAccepted = @($scan.SupportedProtocols | Where-Object Accepted | ForEach-Object Protocol)
+
+    $testssl = $null
+    if ((Get-Command testssl -ErrorAction Ignore) -and (Get-Command unshare -ErrorAction Ignore)) {
+        $testsslRuns = @(foreach ($i in 1..3) { Invoke-Testssl -Target $scanTarget })
+        if ($testsslRuns.Count -gt 0) {
+            $testssl = [pscustomobject]@{ Seconds = Get-Median $testsslRuns.Seconds; Offered = $testsslRuns[0].Offered }
+        }
+    }
+
+    $importMs = Get-ImportMilliseconds
+
+    $figures = [ordered]@{
+        Checks                    = $Checks
+        ThrottleLimit             = $ThrottleLimit
+        Rounds                    = $Rounds
+        ResultsReturned           = @($runs.Returned)
+        ResultsPassed             = @($runs.Passed)
+        ExpectedPassed            = $expectedPassed
+        SmtpTlsSeconds            = @($runs | ForEach-Object { [math]::Round($_.Seconds, 2) })
+        SmtpTlsChecksPerSecond    = [math]::Round($Checks / $smtpTlsSeconds, 0)
+        SmtpTlsBestChecksPerSecond = [math]::Round($Checks / ($runs.Seconds | Measure-Object -Minimum).Minimum, 0)
+        ClientCpuMsPerCheck       = [math]::Round((Get-Median $runs.CpuMsPerCheck), 2)
+        OtherCpuMsPerCheck        = if ($null -ne $runs[0].OtherCpuMsPerCheck) { [math]::Round((Get-Median $runs.OtherCpuMsPerCheck), 2) } else { $null }
+        OpensslSeconds            = [math]::Round($openssl.Seconds, 2)
+        OpensslChecksPerSecond    = [math]::Round($Checks / $openssl.Seconds, 0)
+        OpensslVerified           = $openssl.Verified
+        RatioVsOpenssl            = [math]::Round($openssl.Seconds / $smtpTlsSeconds, 1)
+        ProtocolScanMs            = [math]::Round($scanSeconds * 1000, 0)
+        ProtocolScanAccepted      = $scanAccepted
+        TestsslProtocolsMs        = if ($testssl) { [math]::Round($testssl.Seconds * 1000, 0) } else { $null }
+        TestsslOffered            = if ($testssl) { $testssl.Offered } else { $null }
+        RatioVsTestssl            = if ($testssl) { [math]::Round($testssl.Seconds / $scanSeconds, 0) } else { $null }
+        ImportModuleMs            = [math]::Round($importMs, 0)
+        WorkingSetGrowthMb        = [math]::Round($first.WorkingSetGrowth, 1)
+        ManagedHeapGrowthMb       = [math]::Round($first.HeapGrowth, 1)
+        LoadAverageAtStart        = $load
+        Machine                   = "{0} cores, {1}" -f [Environment]::ProcessorCount, [Runtime.InteropServices.RuntimeInformation]::OSDescription
+        PowerShell                = $PSVersionTable.PSVersion.ToString()
+        Runtime                   = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+    }
+    $null = New-Item -ItemType Directory -Path (Split-Path $OutputPath) -Force
+    $figures | ConvertTo-Json | Set-Content $OutputPath -Encoding utf8
+
+    $table = @(
+        [pscustomobject]@{ Measure = "$Checks checks, one Test-SmtpTls call (-ThrottleLimit $ThrottleLimit), median of $Rounds"; Value = "$($figures.SmtpTlsChecksPerSecond) checks/s ($([math]::Round($smtpTlsSeconds, 2)) s; best $($figures.SmtpTlsBestChecksPerSecond)/s; CPU per check: $($figures.ClientCpuMsPerCheck) ms client, $($figures.OtherCpuMsPerCheck) ms rest of machine)"; Target = '>= 600 checks/s' }
+        [pscustomobject]@{ Measure = 'Same list, openssl s_client one after another'; Value = "$($figures.OpensslChecksPerSecond) checks/s ($($figures.OpensslSeconds) s; $($openssl.Verified) verified)"; Target = '' }
+        [pscustomobject]@{ Measure = 'Ratio Test-SmtpTls / openssl'; Value = "$($figures.RatioVsOpenssl)x"; Target = '>= 4x' }
+        [pscustomobject]@{ Measure = 'Test-SmtpTls -ProtocolScan, one host (median of 5)'; Value = "$($figures.ProtocolScanMs) ms ($($scanAccepted -join ', ') accepted)"; Target = '< 50 ms' }
+        [pscustomobject]@{ Measure = 'testssl.sh --starttls smtp -p, same host (median of 3)'; Value = if ($testssl) { "$($figures.TestsslProtocolsMs) ms ($($testssl.Offered -join ', ') offered; ratio $($figures.RatioVsTestssl)x)" } else { 'not measured: testssl or unshare missing, or testssl failed (see the warning)' }; Target = '' }
+        [pscustomobject]@{ Measure = 'Import-Module in a fresh pwsh (median of 5)'; Value = "$($figures.ImportModuleMs) ms"; Target = '< 400 ms' }
+        [pscustomobject]@{ Measure = "Memory growth over the $Checks checks, results kept"; Value = "$($figures.WorkingSetGrowthMb) MB working set, $($figures.ManagedHeapGrowthMb) MB managed heap"; Target = '< 150 MB' }
+    )
+    # Wide enough for every row on one line, also when the output goes to a file or a CI log.
+    Write-Host ($table | Format-Table -AutoSize -Wrap | Out-String -Width 240).TrimEnd()
+    Write-Host ("Results: {0} returned per run, {1} Passed (expected {2}); load average at start {3}; {4}" -f ($runs.Returned -join '/'), ($runs.Passed -join '/'), $expectedPassed, $load, $figures.Machine)
+    Write-Host "Figures written to $OutputPath"
+}
+finally {
+    Stop-SmtpTestBed -Root $BedRoot
+}
