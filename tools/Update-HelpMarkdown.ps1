@@ -147,24 +147,8 @@ function Get-SyntaxSection([System.Management.Automation.CommandInfo] $Command) 
     $lines -join "`n"
 }
 
-function Split-MarkdownSection {
-    <# Splits lines at headings of one level, ignoring '#' lines inside code fences. Returns ordered title -> lines. #>
-    param([string[]] $Lines, [int] $Level)
-    $prefix = ('#' * $Level) + ' '
-    $sections = [ordered]@{ '' = [System.Collections.Generic.List[string]]::new() }
-    $current = ''
-    $inFence = $false
-    foreach ($line in $Lines) {
-        if ($line -match '^\s*(```|~~~)') { $inFence = -not $inFence }
-        if (-not $inFence -and $line.StartsWith($prefix)) {
-            $current = $line.Substring($prefix.Length).Trim()
-            $sections[$current] = [System.Collections.Generic.List[string]]::new()
-            continue
-        }
-        $sections[$current].Add($line)
-    }
-    $sections
-}
+# Shared with the help drift tests, so both read the markdown the same way.
+. (Join-Path $PSScriptRoot 'MarkdownSection.ps1')
 
 function Get-DocumentedDefault {
     <# The 'Default value:' of the first YAML block of one '### -Name' entry, or $null. #>

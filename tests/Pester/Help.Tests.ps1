@@ -165,7 +165,7 @@ Describe 'Get-Help in a session with <Session>' -ForEach $Sessions {
 
     It 'shows about_SmtpTls in <Culture>' {
         $Shown.About | Should -Not -BeNullOrEmpty
-        $sections = Split-HelpMarkdown -Lines $AboutMarkdown -Level 2
+        $sections = Split-MarkdownSection -Lines $AboutMarkdown -Level 2
         $short = Get-MarkdownProse $sections[@($sections.Keys)[1]]
         ConvertTo-ComparableText $Shown.About | Should -BeLike ('*' + (ConvertTo-ComparableText $short) + '*')
     }

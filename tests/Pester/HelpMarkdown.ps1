@@ -2,24 +2,7 @@
 # markdown (enough to compare it with the cmdlets; the compiler does the strict parsing), the
 # metadata of the built cmdlets, and Get-Help output from fresh pwsh processes per culture.
 
-function Split-HelpMarkdown {
-    <# Lines -> ordered title -> lines, cut at headings of $Level outside code fences. #>
-    param([string[]] $Lines, [int] $Level)
-    $prefix = ('#' * $Level) + ' '
-    $sections = [ordered]@{ '' = [System.Collections.Generic.List[string]]::new() }
-    $current = ''
-    $inFence = $false
-    foreach ($line in $Lines) {
-        if ($line -match '^\s*(```|~~~)') { $inFence = -not $inFence }
-        if (-not $inFence -and $line.StartsWith($prefix)) {
-            $current = $line.Substring($prefix.Length).Trim()
-            $sections[$current] = [System.Collections.Generic.List[string]]::new()
-            continue
-        }
-        $sections[$current].Add($line)
-    }
-    $sections
-}
+. (Join-Path $PSScriptRoot '../../tools/MarkdownSection.ps1')
 
 function Get-MarkdownFence {
     <# The fenced code blocks in $Lines: Info (language) and Text. #>
@@ -67,12 +50,12 @@ function Read-HelpMarkdown {
         $end = [array]::IndexOf($lines, '---', 1)
         $lines = $lines[($end + 1)..($lines.Count - 1)]
     }
-    $top = Split-HelpMarkdown -Lines $lines -Level 1
+    $top = Split-MarkdownSection -Lines $lines -Level 1
     $titles = @($top.Keys | Where-Object { $_ })
-    $sections = Split-HelpMarkdown -Lines $top[$titles[0]] -Level 2
+    $sections = Split-MarkdownSection -Lines $top[$titles[0]] -Level 2
     function Section([string] $Name) { if ($sections.Contains($Name)) { , @($sections[$Name]) } else { , @() } }
 
-    $sets = foreach ($entry in (Split-HelpMarkdown -Lines (Section 'SYNTAX') -Level 3).GetEnumerator() | Where-Object Key) {
+    $sets = foreach ($entry in (Split-MarkdownSection -Lines (Section 'SYNTAX') -Level 3).GetEnumerator() | Where-Object Key) {
         [pscustomobject]@{
             Name      = $entry.Key -replace '\s*\(Default\)$', ''
             IsDefault = $entry.Key -match '\(Default\)$'
@@ -80,7 +63,7 @@ function Read-HelpMarkdown {
         }
     }
 
-    $parameters = foreach ($entry in (Split-HelpMarkdown -Lines (Section 'PARAMETERS') -Level 3).GetEnumerator() | Where-Object { $_.Key -like '-*' }) {
+    $parameters = foreach ($entry in (Split-MarkdownSection -Lines (Section 'PARAMETERS') -Level 3).GetEnumerator() | Where-Object { $_.Key -like '-*' }) {
         $blocks = foreach ($fence in Get-MarkdownFence $entry.Value | Where-Object Info -in 'yaml', 'yml') {
             $values = @{}
             foreach ($line in $fence.Text -split "`n" | Where-Object { $_ -match '^([^:]+):\s*(.*)$' }) {
@@ -96,7 +79,7 @@ function Read-HelpMarkdown {
         }
     }
 
-    $examples = foreach ($entry in (Split-HelpMarkdown -Lines (Section 'EXAMPLES') -Level 3).GetEnumerator() | Where-Object Key) {
+    $examples = foreach ($entry in (Split-MarkdownSection -Lines (Section 'EXAMPLES') -Level 3).GetEnumerator() | Where-Object Key) {
         [pscustomobject]@{
             Title = $entry.Key
             Code  = (@(Get-MarkdownFence $entry.Value)[0]).Text
