@@ -42,29 +42,7 @@ public static class MtaStsRecordParser
     /// <exception cref="ArgumentNullException"><paramref name="txtRecords"/> is null.</exception>
     public static SmtpMtaStsRecord? Select(IEnumerable<string> txtRecords, CultureInfo? culture = null)
     {
-        if (txtRecords is null)
-        {
-            throw new ArgumentNullException(nameof(txtRecords));
-        }
-
-        var all = txtRecords.Where(r => r is not null).ToList();
-        var candidates = all.Where(IsStsRecord).ToList();
-        if (candidates.Count == 1)
-        {
-            return Parse(candidates[0], culture);
-        }
-
-        if (candidates.Count > 1)
-        {
-            var first = Parse(candidates[0], culture);
-            first.Errors = new[] { LocalizedText.Format("Policy.Record.Several", culture, candidates.Count, VersionField) }
-                .Concat(first.Errors)
-                .ToArray();
-            return first;
-        }
-
-        var lookalike = all.FirstOrDefault(r => PolicySyntax.TrimWsp(r).StartsWith("v=sts", StringComparison.OrdinalIgnoreCase));
-        return lookalike is null ? null : Parse(lookalike, culture);
+        return VersionedTxtRecord.Select(txtRecords, VersionField, "v=sts", Parse, r => r.Errors, (r, e) => r.Errors = e, culture);
     }
 
     /// <summary>Parses one record text.</summary>
