@@ -57,6 +57,16 @@ Describe 'A German session' {
         $result.FirstCause | Should -Match 'Zertifikat|Schlüssel'
     }
 
+    It 'gets German messages for input it cannot use' {
+        $result = Invoke-GermanSession {
+            Import-Module $env:SMTPTLS_MODULE
+            $check = Test-SmtpTls -Server 'bad host name!!'
+            [pscustomobject]@{ Status = $check.Status; Finding = $check.Findings[0].Message } | ConvertTo-Json -Compress
+        }
+        $result.Status | Should -Be 'Error'
+        $result.Finding | Should -Match 'weder ein Hostname noch eine IP-Adresse'
+    }
+
     It 'gets German warnings from Send-SmtpTestMessage' {
         if (-not $Bed.Available) { Set-ItResult -Skipped -Because "Postfix scenarios are not running: $($Bed.Reason)"; return }
         $result = Invoke-GermanSession {

@@ -1,4 +1,5 @@
 using System;
+using SmtpTls.Localization;
 using System.Globalization;
 using System.Net;
 
@@ -64,7 +65,7 @@ public static class DnsNames
 
         if (IPAddress.TryParse(value, out _) && (value.IndexOf(':') >= 0 || IsDottedNumbers(value)))
         {
-            error = $"'{value}' is an IP address, not a domain name.";
+            error = LocalizedText.Format("DnsName.IsAddress", null, value);
             return false;
         }
 
@@ -81,14 +82,14 @@ public static class DnsNames
             }
             catch (ArgumentException exception)
             {
-                error = $"'{value}' is not a valid internationalized domain name: {exception.Message}";
+                error = LocalizedText.Format("DnsName.InvalidIdn", null, value, exception.Message);
                 return false;
             }
         }
 
         if (converted.Length > MaxNameLength)
         {
-            error = $"'{value}' is longer than {MaxNameLength} characters.";
+            error = LocalizedText.Format("DnsName.TooLong", null, value, MaxNameLength);
             return false;
         }
 
@@ -96,13 +97,13 @@ public static class DnsNames
         {
             if (label.Length == 0)
             {
-                error = $"'{value}' has an empty label (two dots in a row or a leading dot).";
+                error = LocalizedText.Format("DnsName.EmptyLabel", null, value);
                 return false;
             }
 
             if (label.Length > MaxLabelLength)
             {
-                error = $"'{value}' has a label longer than {MaxLabelLength} characters.";
+                error = LocalizedText.Format("DnsName.LabelTooLong", null, value, MaxLabelLength);
                 return false;
             }
 
@@ -111,7 +112,7 @@ public static class DnsNames
                 var allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
                 if (!allowed)
                 {
-                    error = $"'{value}' contains '{c}', which a host or domain name cannot have.";
+                    error = LocalizedText.Format("DnsName.InvalidCharacter", null, value, c);
                     return false;
                 }
             }

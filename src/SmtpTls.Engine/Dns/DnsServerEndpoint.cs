@@ -1,4 +1,5 @@
 using System;
+using SmtpTls.Localization;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -96,7 +97,7 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
             var close = value.IndexOf(']');
             if (close < 0)
             {
-                error = $"'{value}' opens a bracket for an IPv6 address but does not close it; write [::1]:5353.";
+                error = LocalizedText.Format("DnsServer.BracketNotClosed", null, value);
                 return false;
             }
 
@@ -106,7 +107,7 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
             {
                 if (rest[0] != ':' || rest.Length == 1)
                 {
-                    error = $"'{value}' has something other than ':port' after the IPv6 address.";
+                    error = LocalizedText.Format("DnsServer.TrailingText", null, value);
                     return false;
                 }
 
@@ -115,7 +116,7 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
 
             if (!TryParseIPv6(addressPart, out var v6))
             {
-                error = $"'{addressPart}' in brackets is not an IPv6 address.";
+                error = LocalizedText.Format("DnsServer.NotIPv6InBrackets", null, addressPart);
                 return false;
             }
 
@@ -128,7 +129,7 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
             // Several colons without brackets can only be a bare IPv6 address: a port would be ambiguous.
             if (!TryParseIPv6(value, out var v6))
             {
-                error = $"'{value}' is not an IPv6 address; to give a port with IPv6, write [address]:port.";
+                error = LocalizedText.Format("DnsServer.NotIPv6", null, value);
                 return false;
             }
 
@@ -146,8 +147,8 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
         if (!TryParseIPv4(addressPart, out var v4))
         {
             error = LooksLikeHostName(addressPart)
-                ? $"'{addressPart}' is a name, not an IP address: give the DNS server as an IP address (resolving its name would need another DNS server)."
-                : $"'{addressPart}' is not an IPv4 address in dotted form (a.b.c.d).";
+                ? LocalizedText.Format("DnsServer.NameNotAddress", null, addressPart)
+                : LocalizedText.Format("DnsServer.NotIPv4", null, addressPart);
             return false;
         }
 
@@ -177,7 +178,7 @@ public sealed class DnsServerEndpoint : IEquatable<DnsServerEndpoint>
         var port = DefaultPort;
         if (portPart is not null && !TryParsePort(portPart, out port))
         {
-            error = $"'{portPart}' in '{original}' is not a port between 1 and 65535.";
+            error = LocalizedText.Format("DnsServer.BadPort", null, portPart, original);
             return false;
         }
 

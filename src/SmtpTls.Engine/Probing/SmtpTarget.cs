@@ -1,4 +1,5 @@
 using System;
+using SmtpTls.Localization;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -57,7 +58,7 @@ public sealed class SmtpTarget
         var text = input?.Trim() ?? string.Empty;
         if (text.Length == 0)
         {
-            error = "The server name is empty.";
+            error = LocalizedText.Format("Target.Empty", null);
             return false;
         }
 
@@ -75,7 +76,7 @@ public sealed class SmtpTarget
             var close = text.IndexOf(']');
             if (close < 0)
             {
-                error = $"'{input}': the '[' of an IPv6 address is not closed.";
+                error = LocalizedText.Format("Target.IPv6BracketNotClosed", null, input);
                 return false;
             }
 
@@ -85,7 +86,7 @@ public sealed class SmtpTarget
             {
                 if (rest[0] != ':')
                 {
-                    error = $"'{input}': only ':port' may follow an IPv6 address in brackets.";
+                    error = LocalizedText.Format("Target.IPv6TrailingText", null, input);
                     return false;
                 }
 
@@ -94,7 +95,7 @@ public sealed class SmtpTarget
 
             if (!IPAddress.TryParse(hostPart, out var bracketed) || bracketed.AddressFamily != AddressFamily.InterNetworkV6)
             {
-                error = $"'{input}': '{hostPart}' is not an IPv6 address.";
+                error = LocalizedText.Format("Target.NotIPv6", null, input, hostPart);
                 return false;
             }
         }
@@ -119,7 +120,7 @@ public sealed class SmtpTarget
         {
             if (!int.TryParse(portPart, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1 || value > 65535)
             {
-                error = $"'{input}': '{portPart}' is not a port between 1 and 65535.";
+                error = LocalizedText.Format("Target.BadPort", null, input, portPart);
                 return false;
             }
 
@@ -141,13 +142,13 @@ public sealed class SmtpTarget
         }
         catch (ArgumentException)
         {
-            error = $"'{input}': '{hostPart}' is neither a host name nor an IP address.";
+            error = LocalizedText.Format("Target.NotHostOrAddress", null, input, hostPart);
             return false;
         }
 
         if (!IsHostName(host))
         {
-            error = $"'{input}': '{hostPart}' is neither a host name nor an IP address.";
+            error = LocalizedText.Format("Target.NotHostOrAddress", null, input, hostPart);
             return false;
         }
 
