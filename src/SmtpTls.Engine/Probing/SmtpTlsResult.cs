@@ -103,6 +103,12 @@ public sealed class SmtpTlsResult
     /// <summary>What a negative server reply or the failure means and what to do; null when nothing failed.</summary>
     public SmtpErrorResolution? Resolution { get; set; }
 
+    /// <summary>
+    /// With <c>Test-SmtpTls -Domain -IncludePolicy</c>: the domain's MTA-STS, DANE and TLS-RPT check, the same
+    /// object on every result of that domain; else null.
+    /// </summary>
+    public SmtpDomainPolicyResult? Policy { get; set; }
+
     /// <summary>The SMTP dialogue as seen by the probe (S: server, C: client), for logs and support tickets.</summary>
     public string[] Transcript { get; set; } = Array.Empty<string>();
 

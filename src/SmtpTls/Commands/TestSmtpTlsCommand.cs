@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Dns;
 using SmtpTls.Localization;
+using SmtpTls.Policy;
 using SmtpTls.Probing;
 
 namespace SmtpTls.Commands;
@@ -75,6 +76,14 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     [Parameter]
     [ValidateRange(0, 3650)]
     public int ExpiryWarningDays { get; set; } = 30;
+
+    /// <summary>
+    /// With -Domain: also check the domain's MTA-STS, DANE (TLSA) and TLS-RPT records against the certificates
+    /// the MX hosts presented, and attach the outcome to each result as <c>Policy</c>. A domain's results are
+    /// then held back until all of its servers are checked and its policy check is done.
+    /// </summary>
+    [Parameter(ParameterSetName = DomainSet)]
+    public SwitchParameter IncludePolicy { get; set; }
 
     /// <summary>Return only $true (Passed) or $false per server.</summary>
     [Parameter]
@@ -200,8 +209,14 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                     }
                 }
 
+                var plan = SmtpTlsDomainPlan.Create(resolution, settings.Port, settings.TlsMode, settings.Culture, clock.Elapsed);
+                if (settings.IncludePolicy)
+                {
+                    return await PolicyJobsAsync(domain, plan, resolver, settings, token).ConfigureAwait(false);
+                }
+
                 var jobs = new List<PipelineJob>();
-                foreach (var item in SmtpTlsDomainPlan.Create(resolution, settings.Port, settings.TlsMode, settings.Culture, clock.Elapsed))
+                foreach (var item in plan)
                 {
                     if (item.Result is { } ready)
                     {
@@ -221,6 +236,95 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             },
             ex => new ErrorRecord(ex, "SmtpTlsDomainFailed", ErrorCategory.NotSpecified, domain));
     }
+
+    /// <summary>
+    /// -IncludePolicy: checks all targets of the domain here (concurrently, within this one queue slot), then the
+    /// domain's policies against the certificates they presented, and returns the finished results with
+    /// <see cref="SmtpTlsResult.Policy"/> set. The domain's results therefore appear together, after its policy check.
+    /// </summary>
+    private static async Task<IReadOnlyList<PipelineJob>> PolicyJobsAsync(
+        string domain, IReadOnlyList<SmtpTlsDomainPlanItem> plan, SmtpDnsResolver resolver, ProbeSettings settings, CancellationToken token)
+    {
+        // One task per plan item, so that the results keep the plan's (MX) order.
+        var probes = new List<Task<SmtpTlsResult>>();
+        var probedTasks = new List<Task<SmtpTlsResult>>();
+        foreach (var item in plan)
+        {
+            if (item.Result is { } ready)
+            {
+                probes.Add(Task.FromResult(ready));
+                continue;
+            }
+
+            var target = item.Target!;
+            var options = settings.NewOptions(target.Address);
+            options.ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? target.MxHost : settings.ServerName;
+            options.MailTarget = target;
+            options.HostResolver = null;
+            if (settings.Verbose)
+            {
+                var queue = settings.Queue;
+                var prefix = "[" + domain + " " + target.MxHost + " " + target.Address + "] ";
+                options.Transcript = line => queue.Verbose(prefix + line);
+            }
+
+            var probe = SmtpTlsProbe.ProbeAsync(options, token);
+            probes.Add(probe);
+            probedTasks.Add(probe);
+        }
+
+        var all = await Task.WhenAll(probes).ConfigureAwait(false);
+        var probed = await Task.WhenAll(probedTasks).ConfigureAwait(false);
+        var presented = new List<PresentedMxCertificate>();
+        foreach (var result in probed)
+        {
+            presented.Add(new PresentedMxCertificate(result.MxHost ?? result.Server, result.Certificate, result.Address, result.Port));
+        }
+
+        var policyOptions = new DomainPolicyOptions(resolver)
+        {
+            TrustAnchors = settings.Anchors ?? Certificates.TrustAnchors.None,
+            Timeout = settings.Timeout,
+            Culture = settings.Culture,
+            HttpsPortOverride = TestMtaStsPort(),
+        };
+        SmtpDomainPolicyResult? policy = null;
+        Exception? policyError = null;
+        try
+        {
+            policy = await DomainPolicyChecker.CheckAsync(domain, presented, policyOptions, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The TLS results stay useful: they go out with Policy null, and the failure as an error record.
+            policyError = ex;
+        }
+
+        var jobs = new List<PipelineJob>();
+        if (policyError is { } error)
+        {
+            jobs.Add(PipelineJob.Run(
+                _ => Task.FromException<object?>(error),
+                ex => new ErrorRecord(ex, "SmtpTlsPolicyFailed", ErrorCategory.NotSpecified, domain)));
+        }
+
+        foreach (var result in all)
+        {
+            result.Policy = policy;
+            jobs.Add(PipelineJob.Ready(settings.Quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result));
+        }
+
+        return jobs;
+    }
+
+    /// <summary>
+    /// TEST-ONLY: the environment variable SMTPTLS_TEST_MTASTS_PORT makes the MTA-STS policy fetch use this port
+    /// instead of 443, so that tests can serve policies from an unprivileged loopback port. Deliberately not a
+    /// parameter: real senders always use 443, and a check on another port says nothing about what they see.
+    /// </summary>
+    private static int? TestMtaStsPort() =>
+        int.TryParse(Environment.GetEnvironmentVariable("SMTPTLS_TEST_MTASTS_PORT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535 ? port : null;
 
     /// <summary>The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others.</summary>
     private sealed class ProbeSettings
@@ -242,7 +346,10 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             ExpiryWarningDays = command.ExpiryWarningDays;
             AddressFamily = command.AddressFamily;
             HostResolver = command._hostResolver;
+            IncludePolicy = command.IncludePolicy.IsPresent;
         }
+
+        public bool IncludePolicy { get; }
 
         public PipelineWorkQueue Queue { get; }
 
@@ -262,13 +369,13 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
         private string? HeloName { get; }
 
-        private Certificates.TrustAnchors? Anchors { get; }
+        public Certificates.TrustAnchors? Anchors { get; }
 
         private bool ProtocolScan { get; }
 
         private bool CheckEnforcement { get; }
 
-        private TimeSpan Timeout { get; }
+        public TimeSpan Timeout { get; }
 
         private int ExpiryWarningDays { get; }
 
