@@ -10,6 +10,7 @@ using System.Security.Authentication;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
 
 namespace SmtpTls.Probing;
@@ -156,7 +157,7 @@ internal sealed class ProbeRun
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
             {
                 // The system resolver fails with SocketException; a resolver hook may fail with anything.
-                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", Innermost(ex));
+                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", ExceptionText.Describe(ex));
                 _failureException = ex;
                 _checkNotRun = true;
                 return false;
@@ -323,7 +324,7 @@ internal sealed class ProbeRun
             }
             else
             {
-                _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", Innermost(ex));
+                _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", ExceptionText.Describe(ex));
                 _failureException = ex;
             }
 
@@ -574,7 +575,7 @@ internal sealed class ProbeRun
                 _findings.Add(SmtpTlsFindingId.NotSmtp, SmtpTlsFindingSeverity.Error, http ? "Finding.NotSmtp.Http" : "Finding.NotSmtp", http ? protocol.Received : protocol.Describe(_culture));
                 break;
             default:
-                _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionFailed", step, Innermost(ex));
+                _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionFailed", step, ExceptionText.Describe(ex));
                 _failureException = ex;
                 break;
         }
@@ -592,21 +593,6 @@ internal sealed class ProbeRun
 
     private static bool IsNetworkFailure(Exception ex) =>
         ex is TimeoutException or IOException or SocketException or ObjectDisposedException or SmtpProtocolException or AuthenticationException;
-
-    private static string Innermost(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            // .NET's wrappers ("Authentication failed, see inner exception.") say nothing an admin can act on.
-            if (!messages.Contains(e.Message) && (e.InnerException is null || e.Message.IndexOf("inner exception", StringComparison.OrdinalIgnoreCase) < 0))
-            {
-                messages.Add(e.Message);
-            }
-        }
-
-        return string.Join(" ", messages);
-    }
 
     private static void Forget(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 

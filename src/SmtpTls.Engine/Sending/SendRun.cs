@@ -12,6 +12,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
 using ResolutionLookup = SmtpTls.Probing.ResolutionLookup;
 using SmtpConnection = SmtpTls.Probing.SmtpConnection;
@@ -436,7 +437,7 @@ internal sealed class SendRun
                 return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotAvailable", _culture, _request.Endpoint, reply, mode), reply, reply, error);
 
             case SmtpSendErrorIds.TlsHandshakeFailed:
-                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, Innermost(error)), null, null, error);
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(error)), null, null, error);
 
             default:
                 return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotEstablished", _culture, _request.Endpoint, mode), null, "The connection is not encrypted: STARTTLS was not used.", error);
@@ -471,7 +472,7 @@ internal sealed class SendRun
         if (IsTimeout(ex))
         {
             return _logger.ContentComplete
-                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, Innermost(ex), _result.MessageId), null, null, ex)
+                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, null, ex)
                 : _step == StepSession && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
                 ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, "Timeout: the server sent no SMTP greeting within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s; the port may expect implicit TLS.", ex)
                 : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").", ex);
@@ -484,24 +485,24 @@ internal sealed class SendRun
                 return new SendFailure(SmtpSendErrorIds.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, reply, ex);
 
             case SocketException when _step == StepConnect:
-                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
 
             case SslHandshakeException:
-                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
 
             case SmtpProtocolException or IOException or SocketException or ObjectDisposedException:
                 if (_logger.ContentComplete)
                 {
-                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, Innermost(ex), _result.MessageId), null, null, ex);
+                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, null, ex);
                 }
 
                 // A server that hangs up usually says why first (421): that reply is the better explanation.
                 var last = _logger.LastReply;
                 var said = last is not null && last.StartsWith("4", StringComparison.Ordinal) ? last : null;
-                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? Innermost(ex), stepText), said, said, ex);
+                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? ExceptionText.Describe(ex), stepText), said, said, ex);
 
             default:
-                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, Innermost(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
         }
     }
 
@@ -566,22 +567,5 @@ internal sealed class SendRun
         // .NET Framework exposes only the algorithms, not the suite's name.
         var parts = new[] { client.SslKeyExchangeAlgorithm?.ToString(), client.SslCipherAlgorithm + "-" + client.SslCipherStrength, client.SslHashAlgorithm?.ToString() };
         return string.Join("/", parts.Where(p => !string.IsNullOrEmpty(p) && p != "None"));
-    }
-
-    private static string Innermost(Exception? ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            // .NET's wrappers ("Authentication failed, see inner exception.") say nothing an admin can act on.
-            // MailKit's SslHandshakeException text is a generic FAQ; the inner exception has the actual cause.
-            var wrapper = e.InnerException is not null && (e is SslHandshakeException || e.Message.IndexOf("inner exception", StringComparison.OrdinalIgnoreCase) >= 0);
-            if (!wrapper && !messages.Contains(e.Message))
-            {
-                messages.Add(e.Message);
-            }
-        }
-
-        return string.Join(" ", messages);
     }
 }
