@@ -49,6 +49,20 @@ public enum SmtpErrorCategory
     /// <summary>The service is unavailable or closing (421 and similar) for a reason that is not TLS.</summary>
     ServiceUnavailable,
 
-    /// <summary>Anything else: success replies, mailbox and content errors, or text that is not an SMTP reply.</summary>
+    /// <summary>
+    /// The server does not relay for this client to that recipient (554 5.7.1 Relay access denied, 550 5.7.1
+    /// Unable to relay): the client is neither authenticated nor in the server's own networks, or the
+    /// recipient domain is not the server's. Not a TLS problem; on a submission port it usually means "log in first".
+    /// </summary>
+    RelayDenied,
+
+    /// <summary>
+    /// The server's policy refused the sender, the client host or the message for a reason that is neither
+    /// TLS nor SMTP AUTH: sender authentication (SPF, DKIM, DMARC), blocklists, reverse DNS, access rules
+    /// ("550 Administrative prohibition"), bulk-sender requirements.
+    /// </summary>
+    PolicyRejected,
+
+    /// <summary>Anything else: success replies, mailbox and content errors, or text with no TLS, AUTH or policy meaning.</summary>
     Other,
 }

@@ -303,9 +303,9 @@ public static class RealWorldReplies
         c.Add(new("exchange-421-4.3.2", Exchange,
             "421 4.3.2 Service not available, closing transmission channel", 421, "4.3.2", true, SmtpErrorCategory.ServiceUnavailable));
         c.Add(new("postfix-554-relay", "Postfix src/smtpd/smtpd_check.c (reject_unauth_destination)",
-            "554 5.7.1 <bob@example.org>: Relay access denied", 554, "5.7.1", false, SmtpErrorCategory.Other));
+            "554 5.7.1 <bob@example.org>: Relay access denied", 554, "5.7.1", false, SmtpErrorCategory.RelayDenied));
         c.Add(new("gmail-5.7.26-dmarc", Gmail,
-            "550 5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked.", 550, "5.7.26", false, SmtpErrorCategory.Other));
+            "550 5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked.", 550, "5.7.26", false, SmtpErrorCategory.PolicyRejected));
         c.Add(new("postfix-connection-timed-out", "Postfix src/smtp/smtp_connect.c ('connect to %s: %m')",
             "Nov 29 10:30:00 mail postfix/smtp[2345]: 5E6F7A: to=<carol@example.com>, relay=none, delay=30, delays=0.01/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.50]:25: Connection timed out)",
             0, "4.4.1", true, SmtpErrorCategory.ServiceUnavailable, "Postfix"));
