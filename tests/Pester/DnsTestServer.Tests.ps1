@@ -3,7 +3,8 @@
 # refuses everything else, talks only over loopback and leaves no process behind.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-DnsTestServerModule
     $script:DnsSkipReason = Get-DnsTestServerSkipReason
     if ($DnsSkipReason) {
         # Loud on purpose: a skipped DNS suite must not look like a green one.
@@ -12,7 +13,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-DnsTestServerModule
 }
 
 Describe 'Zone lines' {

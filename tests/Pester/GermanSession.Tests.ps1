@@ -3,18 +3,9 @@
 # from the environment when the process starts.
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:BedPath = $env:SMTPTLS_TESTBED
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $bed = Start-SmtpTestBed
-        $script:BedPath = Join-Path $bed.Root 'testbed.json'
-        $script:StartedBed = $true
-    }
-    $script:Bed = Get-Content $BedPath -Raw | ConvertFrom-Json
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    # The module is imported in each German child process, not here; Use-SmtpTestBed sets $BedPath.
+    $script:Bed = Use-SmtpTestBed
 
     function Invoke-GermanSession([scriptblock] $ScriptBlock) {
         <# Runs the block in a new pwsh whose locale is German; returns its JSON output as an object. #>
@@ -36,7 +27,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'A German session' {

@@ -3,18 +3,9 @@
 # is started here and stopped afterwards. openssl is the independent oracle for PEM and TLSA.
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    Import-Module $ModulePath -Force
-
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $script:Bed = Start-SmtpTestBed
-        $script:StartedBed = $true
-    }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    $script:Bed = Use-SmtpTestBed
 
     $script:OpenSsl = Get-Command openssl -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     $script:WorkDir = Join-Path ([IO.Path]::GetTempPath()) ('smtptls-getcert-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -59,7 +50,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
     if ($WorkDir -and (Test-Path $WorkDir)) { Remove-Item $WorkDir -Recurse -Force }
 }
 

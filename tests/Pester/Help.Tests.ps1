@@ -8,8 +8,7 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'HelpMarkdown.ps1')
-    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $modulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $repoRoot 'out/SmtpTls/SmtpTls.psd1' }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
     # The markdown comes from the repository; SMTPTLS_HELP_ROOT points elsewhere (tests of this test).
     $helpRoot = if ($env:SMTPTLS_HELP_ROOT) { $env:SMTPTLS_HELP_ROOT } else { $repoRoot }
     $cultures = 'en-US', 'de-DE'
@@ -52,8 +51,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'HelpMarkdown.ps1')
-    $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $script:ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $RepoRoot 'out/SmtpTls/SmtpTls.psd1' }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
     $script:HelpRoot = if ($env:SMTPTLS_HELP_ROOT) { $env:SMTPTLS_HELP_ROOT } else { $RepoRoot }
 }
 

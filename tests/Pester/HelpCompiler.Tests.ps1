@@ -3,7 +3,7 @@
 # fails with the file, the line and a non-zero exit code.
 
 BeforeAll {
-    $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    . (Join-Path $PSScriptRoot '../Common.ps1')
     $script:FixtureFolder = Join-Path $PSScriptRoot 'Fixtures/HelpCompiler'
     $project = Join-Path $RepoRoot 'tools/HelpCompiler/HelpCompiler.csproj'
     & dotnet build $project -c Release --nologo -v quiet | Out-Null

@@ -2,13 +2,12 @@
 # versions and the package. Runs against out/SmtpTls (or $env:SMTPTLS_MODULE), never the source.
 
 BeforeDiscovery {
-    $script:ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
 }
 
 BeforeAll {
-    $script:ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
     $script:ModuleBase = Split-Path $ModulePath -Parent
-    $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 
     function Invoke-FreshPwsh {
         <# Runs a script block in a new pwsh and returns its JSON output as objects. #>

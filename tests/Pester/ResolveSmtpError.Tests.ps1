@@ -4,8 +4,8 @@
 # printed; JSON and CLIXML round trips; the format views. Needs no network.
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    Import-Module $ModulePath -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
     $PSStyle.OutputRendering = 'PlainText'
 
     $script:Postfix454 = '454 4.7.0 TLS not available due to local problem'

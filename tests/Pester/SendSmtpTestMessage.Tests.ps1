@@ -4,19 +4,10 @@
 # proven absent) in the scenario's Maildir by its Message-ID.
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    Import-Module $ModulePath -Force
-
-    # The bed's helpers (Get-SmtpTestBedMessage, ...) are needed either way; they read SMTPTLS_TESTBED.
-    Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        $script:Bed = Start-SmtpTestBed
-        $script:StartedBed = $true
-    }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    # Also imports the bed's helpers (Get-SmtpTestBedMessage, ...); they read SMTPTLS_TESTBED.
+    $script:Bed = Use-SmtpTestBed
 
     $script:From = 'sender@smtptls.test'
     $script:To = 'mailbox@smtptls.test'
@@ -63,7 +54,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Send-SmtpTestMessage delivers under the default policy (TLS required)' {

@@ -3,18 +3,11 @@
 # Uses the bed named by $env:SMTPTLS_TESTBED; without it, starts and stops its own.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
     # -Skip is decided at discovery, before BeforeAll could start a bed: ask the descriptor or the prerequisites.
-    $postfix = if ($env:SMTPTLS_TESTBED) {
-        $descriptor = Get-SmtpTestBed
-        @{ Available = $descriptor.Available; Reason = $descriptor.Reason }
-    }
-    else {
-        $prerequisite = Get-SmtpTestBedPrerequisite
-        @{ Available = $prerequisite.PostfixAvailable; Reason = $prerequisite.Reason }
-    }
-    $script:SkipPostfix = -not $postfix.Available
-    $script:SkipNote = if ($SkipPostfix) { " (skipped: $($postfix.Reason))" } else { '' }
+    $skipReason = Get-SmtpTestBedSkipReason
+    $script:SkipPostfix = [bool]$skipReason
+    $script:SkipNote = if ($SkipPostfix) { " (skipped: $skipReason)" } else { '' }
     $script:HostileBehaviours = 'tarpit', 'close-after-banner', 'close-in-handshake', 'garbage-banner', 'http', 'long-line',
         'ehlo-flood', 'banner-421', 'ehlo-421', 'starttls-421', 'starttls-silent', 'starttls-454'
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
@@ -22,9 +15,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-    $script:OwnBed = -not $env:SMTPTLS_TESTBED
-    $script:Bed = if ($OwnBed) { Start-SmtpTestBed } else { Get-SmtpTestBed }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    $script:Bed = Use-SmtpTestBed
     $script:ServerName = $Bed.ServerName
     $script:Tls454 = '454 4.7.0 TLS not available due to local problem'
 
@@ -192,7 +184,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($OwnBed) { Stop-SmtpTestBed -Root $Bed.Root }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Test bed descriptor' {

@@ -21,19 +21,9 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    # Without -Force: re-importing the loaded module with -Force loses its cmdlets (loader issue).
-    Import-Module $ModulePath
-
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $script:Bed = Start-SmtpTestBed
-        $script:StartedBed = $true
-    }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    $script:Bed = Use-SmtpTestBed
 
     function Get-Endpoint([string] $Scenario) {
         $entry = $Bed.Scenarios.$Scenario
@@ -54,7 +44,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Test-SmtpTls on the Postfix scenarios' {

@@ -5,7 +5,8 @@
 # without that variable the bed is started here and stopped afterwards.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-DnsTestServerModule
     $script:DnsSkipReason = Get-DnsTestServerSkipReason
     if ($DnsSkipReason) {
         # Loud on purpose: a skipped DNS suite must not look like a green one.
@@ -14,20 +15,10 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    # Without -Force: re-importing the loaded module with -Force loses its cmdlets (loader issue).
-    Import-Module $ModulePath
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
-
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $script:Bed = Start-SmtpTestBed
-        $script:StartedBed = $true
-    }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    Import-DnsTestServerModule
+    $script:Bed = Use-SmtpTestBed
 
     $script:GoodPort = if ($Bed.Available) { $Bed.Scenarios.good.Port } else { 0 }
     $script:Tarpit = "$($Bed.Hostile.tarpit.Address):$($Bed.Hostile.tarpit.Port)"
@@ -58,7 +49,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Test-SmtpTls -Domain against a loopback DNS server' -Skip:([bool]$DnsSkipReason) {

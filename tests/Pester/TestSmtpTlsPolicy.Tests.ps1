@@ -4,29 +4,21 @@
 # variable SMTPTLS_TEST_MTASTS_PORT. The MX is the bed's good instance: mail.smtptls.test, reached with -Port.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-DnsTestServerModule
     $script:DnsSkipReason = Get-DnsTestServerSkipReason
     if ($DnsSkipReason) { Write-Warning "SKIPPING the Test-SmtpTls -IncludePolicy tests: $DnsSkipReason" }
 }
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    Import-Module $ModulePath
-    Import-Module (Join-Path $PSScriptRoot '../Dns/DnsTestServer.psm1') -Force
-
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $script:Bed = Start-SmtpTestBed
-        $script:StartedBed = $true
-    }
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    Import-DnsTestServerModule
+    $script:Bed = Use-SmtpTestBed
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) {

@@ -11,23 +11,15 @@
 # through -TrustedRootPath; in your own tests use your MX host names and drop -TrustedRootPath.
 
 BeforeAll {
-    $ModulePath = if ($env:SMTPTLS_MODULE) { $env:SMTPTLS_MODULE } else { Join-Path $PSScriptRoot '../../out/SmtpTls/SmtpTls.psd1' }
-    # Without -Force: re-importing the loaded module with -Force loses its cmdlets (loader issue).
-    Import-Module $ModulePath
-    $script:StartedBed = $false
-    if ($env:SMTPTLS_TESTBED -and (Test-Path $env:SMTPTLS_TESTBED)) {
-        $script:Bed = Get-Content $env:SMTPTLS_TESTBED -Raw | ConvertFrom-Json
-    }
-    else {
-        Import-Module (Join-Path $PSScriptRoot '../TestBed/SmtpTestBed.psm1') -Force
-        $script:Bed = Start-SmtpTestBed -Scenario good
-        $script:StartedBed = $true
-    }
+    # In your own tests: Import-Module SmtpTls. Here: the published module and the bed's good Postfix.
+    . (Join-Path $PSScriptRoot '../Common.ps1')
+    Import-SmtpTlsModule
+    $script:Bed = Use-SmtpTestBed -Scenario good
     $script:Mx = $Bed.Scenarios.good
 }
 
 AfterAll {
-    if ($StartedBed) { Stop-SmtpTestBed }
+    Stop-OwnSmtpTestBed
 }
 
 Describe 'Our mail server' {
