@@ -7,8 +7,9 @@
     Tasks:
       Build    Publishes a self-contained module folder to out/SmtpTls (default).
       Help     Compiles the markdown help in en-US/ and de-DE/ into out/SmtpTls/<culture>/.
-      Test     Build, then the xunit engine tests and the Pester tests of the built module
-               (against the Postfix test bed when it can run), ending with "N passed, N failed".
+      Test     Installs the Debian packages of tests/packages.txt when missing (as root; otherwise
+               fails at once naming them), builds, then runs the xunit engine tests and the Pester
+               tests of the built module against the test bed, ending with "N passed, N failed, N skipped".
       Demo     Build, then the main job on an embedded default: a loopback SMTP server whose
                STARTTLS answers 454, checked with Test-SmtpTls and explained by Resolve-SmtpError.
       Package  Build, then a .nupkg in out/ made with PSResourceGet (Publish-PSResource).
@@ -131,6 +132,26 @@ function Get-PesterModulePath {
     $path
 }
 
+function Install-TestPackage {
+    <#
+    The tests run real servers from Debian packages: install what tests/packages.txt lists and this
+    machine lacks (root), or stop before the build with the one command that would (not root).
+    #>
+    $problem = try {
+        & (Join-Path $RepoRoot 'tests/Install-TestPackages.ps1')
+        if ($IsLinux -and -not [Environment]::IsPrivilegedProcess) {
+            # Without root the bed cannot start Postfix, and every test against it would be skipped.
+            'The test bed starts Postfix instances (postfix -c <dir> start), which needs root: run the test command as root.'
+        }
+    }
+    catch { $_.Exception.Message }
+    if ($problem) {
+        # The message is the whole story (packages and the command); a script position would only hide it.
+        [Console]::Error.WriteLine("Test: $problem")
+        exit 1
+    }
+}
+
 function Invoke-TestTask {
     $testOut = Join-Path $OutRoot 'test'
     if (Test-Path $testOut) { Remove-Item $testOut -Recurse -Force }
@@ -250,7 +271,7 @@ try {
         switch ($name) {
             'Build' { Invoke-BuildTask }
             'Help' { Invoke-HelpTask }
-            'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
+            'Test' { Install-TestPackage; Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
             'Demo' { Invoke-BuildTask; Invoke-DemoTask }
             'Package' { Invoke-BuildTask; Invoke-PackageTask }
             'Bench' { Invoke-BuildTask; Invoke-BenchTask }
