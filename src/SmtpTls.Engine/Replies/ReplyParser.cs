@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using SmtpTls.Replies.LogShapes;
 
 namespace SmtpTls.Replies;
 
 /// <summary>
 /// Finds the SMTP reply in a text: a bare reply (single- or multi-line), or one embedded in a
-/// Postfix, Exim, Sendmail or Exchange log line or NDR, plus the log line's context (dsn= code,
+/// Postfix, Exim, Sendmail, OpenSMTPD or Exchange log line or NDR, plus the log line's context (dsn= code,
 /// delivery status, remote host and port). Bounded: it reads at most
 /// <see cref="SmtpErrorResolver.MaxInputChars"/> characters and <see cref="MaxLines"/> lines, and
 /// joins at most <see cref="MaxReplyLines"/> continuation lines; it notes every cut.
@@ -57,31 +58,6 @@ internal static class ReplyParser
     private static readonly Regex PostfixStatusText = new(@"\bstatus=[a-z]+ \((?<text>.*)\)\s*$", Options | RegexOptions.IgnoreCase, Timeout);
     private static readonly Regex SendmailStatText = new(@"\bstat=(?<text>.*)$", Options | RegexOptions.IgnoreCase, Timeout);
 
-    private static readonly Regex PostfixStatus = new(@"\bstatus=(?<s>sent|deferred|bounced|expired|undeliverable|deliverable|softbounce)\b", Options | RegexOptions.IgnoreCase, Timeout);
-    private static readonly Regex SendmailStat = new(@"\bstat=(?<s>[a-z][a-z ]{0,40})", Options | RegexOptions.IgnoreCase, Timeout);
-    private static readonly Regex EximStatus = new(@"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} (?<s>==|\*\*|=>|->) ", Options, Timeout);
-    private static readonly Regex NdrStatus = new(@"(?<bounced>\bdelivery has failed\b|\bundeliverable\b|\bcouldn't be delivered\b)|(?<deferred>\bdelivery (?:has been |is )?delayed\b|\bhasn't been delivered yet\b)", Options | RegexOptions.IgnoreCase, Timeout);
-
-    private static readonly Regex[] HostPatterns =
-    {
-        // Postfix: "host mx.example.net[192.0.2.10] said", "refused to start TLS", "was not offered by host ..."
-        new(@"\bhost (?<h>[\w.-]+)\[(?<ip>[^\]\s]+)\](?::(?<p>[0-9]{1,5}))?", Options, Timeout),
-        // Postfix: "relay=mx[ip]:25", "verification failed for mx[ip]:25", "SSL_connect error to mx[ip]:465"
-        new(@"\b(?:relay=|for |to )(?<h>[\w.-]+)\[(?<ip>[^\]\s]+)\](?::(?<p>[0-9]{1,5}))?", Options, Timeout),
-        // Exim: "H=mx.example.net [192.0.2.10]:25"
-        new(@"\bH=(?<h>[\w.-]+) \[(?<ip>[^\]\s]+)\](?::(?<p>[0-9]{1,5}))?", Options, Timeout),
-        // Sendmail: "relay=mx.example.net. [192.0.2.10]"
-        new(@"\brelay=(?<h>[\w-]+(?:\.[\w-]+)+)\.? \[(?<ip>[^\]\s]+)\]", Options, Timeout),
-        // Exchange: "[LastAttemptedServerName=mx.example.net] [LastAttemptedIP=192.0.2.10:25]"
-        new(@"\bLastAttemptedServerName=(?<h>[\w.-]+)", Options, Timeout),
-        new(@"\bLastAttemptedIP=(?<ip>[0-9a-fA-F.:]+?)(?::(?<p>[0-9]{1,5}))?\]", Options, Timeout),
-        // Sendmail without address: "relay=mx.example.net."
-        new(@"\brelay=(?<h>[\w-]+(?:\.[\w-]+)+)\.?(?=[,\s]|$)", Options, Timeout),
-    };
-
-    // The port of the remote server when the host pattern that matched first had none ("host X[ip] said" plus "relay=X[ip]:587").
-    private static readonly Regex RelayPort = new(@"(?:\brelay=[\w.-]+\[[^\]\s]+\]|\bH=[\w.-]+ \[[^\]\s]+\]|\bLastAttemptedIP=[0-9a-fA-F.:]+?):(?<p>[0-9]{1,5})\b", Options, Timeout);
-
     private static readonly Regex PortHint = new(@"\bport (?<p>[0-9]{1,5}) is typically reserved\b", Options | RegexOptions.IgnoreCase, Timeout);
 
     /// <summary>Parses <paramref name="input"/>; never throws for any string.</summary>
@@ -109,8 +85,10 @@ internal static class ReplyParser
 
         try
         {
-            FindReply(lines, parsed);
-            FindLogContext(parsed);
+            // Codes are looked for where no log field is: see LogShape.
+            var masked = LogShapeSet.Mask(parsed.Text);
+            FindReply(lines, masked, parsed);
+            FindLogContext(masked, parsed);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -184,37 +162,54 @@ internal static class ReplyParser
         return true;
     }
 
-    private static void FindReply(List<string> lines, ParsedInput parsed)
+    private static void FindReply(List<string> lines, string masked, ParsedInput parsed)
     {
-        // 1. A reply at the start of a line: the input is the reply (or a transcript holding it).
+        // 1. A reply at the start of a line, once the line's log prefix is blanked out: the input is the
+        //    reply, a transcript holding it, or a log line whose message is a bare reply.
+        var maskedLines = masked.Split('\n');
+        var replyLines = new List<string>(lines.Count);
         for (var i = 0; i < lines.Count; i++)
         {
-            var match = ReplyLine.Match(lines[i]);
+            var m = i < maskedLines.Length ? maskedLines[i] : lines[i];
+            var start = 0;
+            while (start < m.Length && m[start] == ' ')
+            {
+                start++;
+            }
+
+            replyLines.Add(start > 0 && start <= lines[i].Length ? lines[i].Substring(start) : lines[i]);
+        }
+
+        for (var i = 0; i < replyLines.Count; i++)
+        {
+            var match = ReplyLine.Match(replyLines[i]);
             if (!match.Success)
             {
                 continue;
             }
 
-            ReadMultiLineReply(lines, i, match, parsed);
+            ReadMultiLineReply(replyLines, i, match, parsed);
             return;
         }
 
         // 2. A reply embedded in a log line or message, with both codes.
-        var embedded = EmbeddedWithEnhanced.Match(parsed.Text);
+        var embedded = EmbeddedWithEnhanced.Match(masked);
         if (embedded.Success)
         {
             parsed.ReplyCode = int.Parse(embedded.Groups["code"].Value, CultureInfo.InvariantCulture);
             SetEnhanced(parsed, embedded.Groups["esc"].Value, fromReply: true);
-            parsed.ReplyText = CleanText(Enclosed(parsed.Text, embedded.Index, embedded.Groups["text"].Value));
+            var group = embedded.Groups["text"];
+            parsed.ReplyText = CleanText(Enclosed(parsed.Text, embedded.Index, parsed.Text.Substring(group.Index, group.Length)));
             return;
         }
 
         // 3. A reply embedded with the basic code only.
-        var code = EmbeddedCode.Match(parsed.Text);
+        var code = EmbeddedCode.Match(masked);
         if (code.Success)
         {
             parsed.ReplyCode = int.Parse(code.Groups["code"].Value, CultureInfo.InvariantCulture);
-            var text = Enclosed(parsed.Text, code.Groups["code"].Index, code.Groups["text"].Value);
+            var group = code.Groups["text"];
+            var text = Enclosed(parsed.Text, code.Groups["code"].Index, group.Success ? parsed.Text.Substring(group.Index, group.Length) : string.Empty);
             var leading = LeadingEnhanced.Match(text);
             if (leading.Success)
             {
@@ -227,7 +222,7 @@ internal static class ReplyParser
         }
 
         // 4. No reply code: the message text of the line (Postfix "status=deferred (...)", Sendmail "stat=...").
-        var first = FirstNonEmpty(lines);
+        var first = FirstNonEmpty(replyLines);
         var status = PostfixStatusText.Match(first);
         if (status.Success)
         {
@@ -316,16 +311,16 @@ internal static class ReplyParser
         }
     }
 
-    private static void FindLogContext(ParsedInput parsed)
+    private static void FindLogContext(string masked, ParsedInput parsed)
     {
         var text = parsed.Text;
 
         if (parsed.Enhanced.Length == 0)
         {
-            var log = LogEnhanced.Match(text);
+            var log = LogEnhanced.Match(masked);
             if (!log.Success)
             {
-                log = ExchangeEnhanced.Match(text);
+                log = ExchangeEnhanced.Match(masked);
             }
 
             if (log.Success)
@@ -334,77 +329,9 @@ internal static class ReplyParser
             }
         }
 
-        var postfix = PostfixStatus.Match(text);
-        if (postfix.Success)
+        foreach (var shape in LogShapeSet.All)
         {
-            parsed.LogStatus = postfix.Groups["s"].Value.ToLowerInvariant();
-        }
-        else
-        {
-            var stat = SendmailStat.Match(text);
-            if (stat.Success)
-            {
-                var value = stat.Groups["s"].Value.Trim().ToLowerInvariant();
-                parsed.LogStatus = value.StartsWith("sent", StringComparison.Ordinal) ? "sent"
-                    : value.StartsWith("deferred", StringComparison.Ordinal) ? "deferred"
-                    : value.StartsWith("queued", StringComparison.Ordinal) ? "queued"
-                    : "bounced";
-            }
-            else
-            {
-                var exim = EximStatus.Match(text);
-                if (exim.Success)
-                {
-                    var s = exim.Groups["s"].Value;
-                    parsed.LogStatus = s == "==" ? "deferred" : s == "**" ? "bounced" : "sent";
-                }
-                else
-                {
-                    var ndr = NdrStatus.Match(text);
-                    if (ndr.Success)
-                    {
-                        parsed.LogStatus = ndr.Groups["bounced"].Success ? "bounced" : "deferred";
-                    }
-                }
-            }
-        }
-
-        foreach (var pattern in HostPatterns)
-        {
-            var host = pattern.Match(text);
-            if (!host.Success)
-            {
-                continue;
-            }
-
-            var name = host.Groups["h"].Success ? host.Groups["h"].Value.TrimEnd('.') : string.Empty;
-            var ip = host.Groups["ip"].Success ? host.Groups["ip"].Value : string.Empty;
-            if (name.Length == 0 || string.Equals(name, "unknown", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "none", StringComparison.OrdinalIgnoreCase))
-            {
-                name = ip.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase) ? ip.Substring(5) : ip;
-            }
-
-            if (name.Length == 0 || name.Length > 253)
-            {
-                continue;
-            }
-
-            parsed.Server = name;
-            if (host.Groups["p"].Success && TryPort(host.Groups["p"].Value, out var port))
-            {
-                parsed.Port = port;
-            }
-
-            break;
-        }
-
-        if (parsed.Port == 0 && parsed.Server.Length > 0)
-        {
-            var relay = RelayPort.Match(text);
-            if (relay.Success && TryPort(relay.Groups["p"].Value, out var port))
-            {
-                parsed.Port = port;
-            }
+            shape.ReadContext(text, parsed);
         }
 
         if (parsed.Port == 0)
@@ -446,34 +373,76 @@ internal static class ReplyParser
     }
 
     /// <summary>
-    /// Cuts <paramref name="text"/> (which runs to the end of the line) at the bracket or quote
-    /// that encloses the reply: "[Message=451 5.7.3 ...] [Last...]", "returned '550 ...'".
+    /// Cuts <paramref name="text"/> (which runs to the end of the line) at the bracket, brace or quote
+    /// that encloses the reply: "[Message=451 5.7.3 ...] [Last...]", "{LED=550 ...};{MSG=}", "returned '550 ...'", "result=\"530 ...\"".
     /// </summary>
     private static string Enclosed(string all, int index, string text)
     {
         var lineStart = index > 0 ? all.LastIndexOf('\n', index - 1) + 1 : 0;
-        var depth = 0;
+        // The innermost bracket or brace opened before the reply and not closed: "[Message=451 ...]",
+        // Exchange Online's message trace "[{LED=550 5.7.1 ...};{MSG=};{FQDN=...}]".
+        var squares = 0;
+        var braces = 0;
         var quotes = 0;
-        for (var i = index - 1; i >= lineStart; i--)
+        var doubleQuotes = 0;
+        var closer = '\0';
+        for (var i = index - 1; i >= lineStart && closer == '\0'; i--)
         {
-            var c = all[i];
-            if (c == ']')
+            switch (all[i])
             {
-                depth--;
-            }
-            else if (c == '[')
-            {
-                depth++;
-            }
-            else if (c == '\'')
-            {
-                quotes++;
+                case ']':
+                    squares++;
+                    break;
+                case '[':
+                    if (squares == 0)
+                    {
+                        closer = ']';
+                    }
+                    else
+                    {
+                        squares--;
+                    }
+
+                    break;
+                case '}':
+                    braces++;
+                    break;
+                case '{':
+                    if (braces == 0)
+                    {
+                        closer = '}';
+                    }
+                    else
+                    {
+                        braces--;
+                    }
+
+                    break;
             }
         }
 
-        if (depth > 0)
+        if (closer != '\0')
         {
-            var close = text.IndexOf(']');
+            var close = text.IndexOf(closer);
+            return close >= 0 ? text.Substring(0, close) : text;
+        }
+
+        for (var i = index - 1; i >= lineStart; i--)
+        {
+            if (all[i] == '\'')
+            {
+                quotes++;
+            }
+            else if (all[i] == '"')
+            {
+                doubleQuotes++;
+            }
+        }
+
+        // OpenSMTPD result="530 ..." and quoted exception messages.
+        if (doubleQuotes % 2 == 1)
+        {
+            var close = text.IndexOf('"');
             return close >= 0 ? text.Substring(0, close) : text;
         }
 

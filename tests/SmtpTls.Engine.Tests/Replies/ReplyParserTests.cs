@@ -80,6 +80,45 @@ public class ReplyParserTests
     }
 
     [Theory]
+    [InlineData("2026-12-07 05:14:28 H=mx.example.org [2001:db8::311] TLS error on connection (SSL_connect): error:0A000086:SSL routines::certificate verify failed")]
+    [InlineData("2026-12-07 05:14:28 1tGxyz-000ABC-12 => bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.20] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes")]
+    [InlineData("2026-12-07 05:14:28 1tGxyz-000ABC-12 <= a@example.org H=(helo) [203.0.113.5]:51234 I=[192.0.2.1]:465 P=esmtpsa X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no S=345 id=1@example.org")]
+    [InlineData("Dec  7 05:14:28 mx smtpd[812]: 4a5b6c7d8e9f0a1b smtp connected address=[2001:db8::250] host=mail.example.org")]
+    [InlineData("Dec  7 05:14:28 mx dovecot: submission-login: Login: user=<a>, rip=2001:db8::421, lip=2001:db8::1, TLS, session=<x>")]
+    [InlineData("<22>1 2026-12-07T05:14:28.421+01:00 mx postfix/smtpd 421 - - connect from [2001:db8::454]:587")]
+    public void LogFieldsOfEveryFamily_AreNotReplyCodes(string input)
+    {
+        Assert.Equal(0, ReplyParser.Parse(input).ReplyCode);
+    }
+
+    [Theory]
+    [InlineData("2026-12-07 05:14:28 1tGxyz-000ABC-12 ** bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [2001:db8::311] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after pipelined RCPT TO:<bob@example.org>: 550 5.7.1 relay not permitted", 550, "5.7.1", "relay not permitted")]
+    [InlineData("2026-12-07 05:14:28 1tGxyz-000ABC-12 == bob@example.org R=dnslookup T=remote_smtp defer (-46) H=mx.example.org [192.0.2.20] X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256: SMTP error from remote mail server after end of data: 451 Temporary local problem", 451, "", "Temporary local problem")]
+    [InlineData("Reason: [{LED=550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.};{MSG=};{FQDN=};{IP=};{LRT=}]", 550, "5.7.708", "Service unavailable. Access denied, traffic not accepted from this IP.")]
+    [InlineData("Dec  7 05:14:28 mx smtpd[812]: 4a5b6c7d8e9f0a1b smtp failed-command command=\"MAIL FROM:<a@example.org>\" result=\"530 5.5.1 Invalid command: Must issue a STARTTLS command first\"", 530, "5.5.1", "Invalid command: Must issue a STARTTLS command first")]
+    [InlineData("Dec  7 05:14:28 mx postfix/smtpd[421]: NOQUEUE: reject: RCPT from unknown[2001:db8::250]: 554 5.7.1 <a@example.org>: Relay access denied; from=<b@example.net> to=<a@example.org> proto=ESMTP helo=<x>", 554, "5.7.1", "<a@example.org>: Relay access denied; from=<b@example.net> to=<a@example.org> proto=ESMTP helo=<x>")]
+    public void RepliesInsideLogFields_AreFound(string input, int code, string esc, string text)
+    {
+        var p = ReplyParser.Parse(input);
+
+        Assert.Equal(code, p.ReplyCode);
+        Assert.Equal(esc, p.Enhanced);
+        Assert.Equal(text, p.ReplyText);
+    }
+
+    [Theory]
+    [InlineData("Dec  7 05:14:28 mx smtpd[812]: 4a5b6c7d8e9f0a1b mta delivery evpid=4a5b6c7d8e9f0a1b from=<a@example.org> to=<b@example.net> rcpt=<-> source=\"192.0.2.1\" relay=\"mx.example.net [192.0.2.10]\" delay=2s result=\"TempFail\" stat=\"Error (TLS required but not supported by remote host)\"", "deferred", "mx.example.net")]
+    [InlineData("2026-12-07 05:14:28 1tGxyz-000ABC-12 == b@example.net R=dnslookup T=remote_smtp defer (-38) H=mx.example.net [192.0.2.10]: a TLS session is required, but the server did not offer TLS support", "deferred", "mx.example.net")]
+    [InlineData("Reason: [{LED=451 4.4.0 Primary target IP address responded with: 454 4.7.0 TLS not available};{MSG=};{FQDN=mx.example.net};{IP=192.0.2.10};{LRT=12/7/2026 5:14:28 AM}]", "", "mx.example.net")]
+    public void LogContext_OfEveryFamily_IsRead(string input, string status, string server)
+    {
+        var p = ReplyParser.Parse(input);
+
+        Assert.Equal(status, p.LogStatus);
+        Assert.Equal(server, p.Server);
+    }
+
+    [Theory]
     [InlineData("dsn=4.7.5, status=deferred (Cannot start TLS: handshake failure)", "4.7.5", "deferred", "Cannot start TLS: handshake failure")]
     [InlineData("Final-Recipient: rfc822; a@example.org\nStatus: 5.7.1", "5.7.1", "", "Final-Recipient: rfc822; a@example.org")]
     [InlineData("Delivery has failed to these recipients or groups: #550 5.1.1", "5.1.1", "bounced", "")]
