@@ -28,6 +28,7 @@ internal sealed class KnowledgeBase
 
     private const string RulesRoot = "knowledge";
     private const string CodesRoot = "enhancedStatusCodes";
+    private const string MeaningsRoot = "meanings";
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly Lazy<KnowledgeBase> Shared = new(LoadEmbedded);
 
@@ -88,6 +89,7 @@ internal sealed class KnowledgeBase
 
         var ruleFiles = new List<(string Name, XElement Root)>();
         var codeFiles = new List<(string Name, XElement Root)>();
+        var meaningFiles = new List<(string Name, XElement Root)>();
         foreach (var (name, content) in files)
         {
             if (content is null)
@@ -104,8 +106,11 @@ internal sealed class KnowledgeBase
                 case CodesRoot:
                     codeFiles.Add((name, root));
                     break;
+                case MeaningsRoot:
+                    meaningFiles.Add((name, root));
+                    break;
                 default:
-                    throw new InvalidDataException($"{name}: the root element <{root.Name.LocalName}> is neither <{RulesRoot}> nor <{CodesRoot}>.");
+                    throw new InvalidDataException($"{name}: the root element <{root.Name.LocalName}> is not <{RulesRoot}>, <{CodesRoot}> or <{MeaningsRoot}>.");
             }
         }
 
@@ -157,7 +162,15 @@ internal sealed class KnowledgeBase
                 }
 
                 var text = ReadText(e);
-                steps[id] = new KnowledgeStep(id, audience, (string?)e.Attribute("command") ?? string.Empty, text);
+                var variants = new List<StepVariant>();
+                foreach (var v in e.Elements("for"))
+                {
+                    var variantText = ReadText(v);
+                    variants.Add(new StepVariant(Split(Required(file, v, "server"), '|'), (string?)v.Attribute("command") ?? string.Empty, variantText));
+                    texts.Add(("step " + id + " for " + (string?)v.Attribute("server"), variantText));
+                }
+
+                steps[id] = new KnowledgeStep(id, audience, (string?)e.Attribute("command") ?? string.Empty, text, variants);
                 texts.Add(("step " + id, text));
             }
         }
@@ -180,6 +193,20 @@ internal sealed class KnowledgeBase
             }
         }
 
+        // Pass 3: meanings, the keyword rules tried after every specific rule and before the fallbacks.
+        foreach (var (file, root) in meaningFiles)
+        {
+            foreach (var rule in MeaningClassifier.Read(file, root, ref order, causes, steps, texts))
+            {
+                if (!ids.Add(rule.Id))
+                {
+                    throw new InvalidDataException($"{file}: meaning '{rule.Id}' is defined twice.");
+                }
+
+                rules.Add(rule);
+            }
+        }
+
         var subjects = new Dictionary<string, KnowledgeText>(StringComparer.Ordinal);
         var details = new Dictionary<string, EnhancedCodeDetail>(StringComparer.Ordinal);
         foreach (var (file, root) in codeFiles)
@@ -187,7 +214,7 @@ internal sealed class KnowledgeBase
             ReadCodes(file, root, subjects, details, texts);
         }
 
-        kb.Files = ruleFiles.Select(f => f.Name).Concat(codeFiles.Select(f => f.Name)).ToArray();
+        kb.Files = ruleFiles.Select(f => f.Name).Concat(meaningFiles.Select(f => f.Name)).Concat(codeFiles.Select(f => f.Name)).ToArray();
         kb.Categories = categories;
         kb.Servers = servers;
         kb.Causes = causes;
@@ -369,7 +396,7 @@ internal sealed class KnowledgeBase
         return root.Elements(section).SelectMany(s => s.Elements(item));
     }
 
-    private static string Required(string file, XElement e, string attribute)
+    internal static string Required(string file, XElement e, string attribute)
     {
         var value = (string?)e.Attribute(attribute);
         if (string.IsNullOrWhiteSpace(value))
@@ -381,7 +408,7 @@ internal sealed class KnowledgeBase
         return value!.Trim();
     }
 
-    private static KnowledgeText ReadText(XElement e)
+    internal static KnowledgeText ReadText(XElement e)
     {
         var text = new KnowledgeText();
         foreach (var child in e.Elements())
@@ -414,7 +441,7 @@ internal sealed class KnowledgeBase
         }
     }
 
-    private static IReadOnlyList<string> Split(string? value, char separator)
+    internal static IReadOnlyList<string> Split(string? value, char separator)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

@@ -1,14 +1,24 @@
+using System;
+using System.Collections.Generic;
+
 namespace SmtpTls.Replies;
 
-/// <summary>A remediation step of the knowledge file: who, what (localized) and an optional command template.</summary>
+/// <summary>
+/// A remediation step of the knowledge file: who, what (localized) and an optional command template, with
+/// product-specific forms (<c>&lt;for server="Exim"&gt;</c>) that replace the product-neutral text and command
+/// when the resolution names that server software.
+/// </summary>
 internal sealed class KnowledgeStep
 {
-    public KnowledgeStep(string id, SmtpRemediationAudience audience, string command, KnowledgeText text)
+    private readonly IReadOnlyList<StepVariant> _variants;
+
+    public KnowledgeStep(string id, SmtpRemediationAudience audience, string command, KnowledgeText text, IReadOnlyList<StepVariant>? variants = null)
     {
         Id = id;
         Audience = audience;
         Command = command;
         Text = text;
+        _variants = variants ?? Array.Empty<StepVariant>();
     }
 
     /// <summary>The step's identifier, e.g. <c>Admin.CheckCertificateAndKey</c>.</summary>
@@ -20,6 +30,29 @@ internal sealed class KnowledgeStep
     /// <summary>A command template with placeholders <c>{server}</c> and <c>{port:default}</c>, or empty.</summary>
     public string Command { get; }
 
-    /// <summary>The action text.</summary>
+    /// <summary>The product-neutral action text.</summary>
     public KnowledgeText Text { get; }
+
+    /// <summary>The product-specific forms, in file order.</summary>
+    public IReadOnlyList<StepVariant> Variants => _variants;
+
+    /// <summary>The form for <paramref name="serverSoftware"/>: its own variant when there is one, else the neutral step.</summary>
+    public (string Command, KnowledgeText Text) For(string? serverSoftware)
+    {
+        if (!string.IsNullOrEmpty(serverSoftware))
+        {
+            foreach (var variant in _variants)
+            {
+                foreach (var server in variant.Servers)
+                {
+                    if (string.Equals(server, serverSoftware, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return (variant.Command, variant.Text);
+                    }
+                }
+            }
+        }
+
+        return (Command, Text);
+    }
 }

@@ -339,6 +339,8 @@ public static class SmtpErrorResolver
             warnings.Add(LocalizedText.Get("Resolve.Warning.ParseTimeout", culture));
         }
 
+        // The server software first: a step takes its product's own form (commands, paths) when it has one.
+        result.ServerSoftware = DetectServer(kb, parsed, rule);
         var references = new List<string>();
         if (rule is not null)
         {
@@ -391,7 +393,6 @@ public static class SmtpErrorResolver
             references.Add("RFC 3463 §2");
         }
 
-        result.ServerSoftware = DetectServer(kb, parsed, rule);
         result.References = references.Distinct(StringComparer.Ordinal).ToArray();
         result.Warnings = warnings.Distinct(StringComparer.Ordinal).ToArray();
         return result;
@@ -461,12 +462,13 @@ public static class SmtpErrorResolver
 
     private static SmtpRemediationStep Step(KnowledgeStep step, CultureInfo culture, SmtpErrorResolution result)
     {
+        var (command, text) = step.For(result.ServerSoftware);
         return new SmtpRemediationStep
         {
             Id = step.Id,
             Audience = step.Audience,
-            Action = Fill(step.Text.Get(culture), result),
-            Command = Fill(step.Command, result),
+            Action = Fill(text.Get(culture), result),
+            Command = Fill(command, result),
         };
     }
 

@@ -18,7 +18,19 @@ public class KnowledgeIntegrityTests
     [Fact]
     public void AllKnowledgeFilesAreEmbeddedAndRead()
     {
-        var expected = new[] { "Authentication.xml", "Certificates.xml", "Common.xml", "EnhancedStatusCodes.xml", "General.xml", "Limits.xml", "Policy.xml", "StartTls.xml" };
+        // Every XML file of the source folder, so that a new knowledge file that is not embedded fails here.
+        var folder = AppContext.BaseDirectory;
+        while (folder is not null && !System.IO.Directory.Exists(System.IO.Path.Combine(folder, "src", "SmtpTls.Engine", "Replies", "Knowledge")))
+        {
+            folder = System.IO.Path.GetDirectoryName(folder);
+        }
+
+        Assert.NotNull(folder);
+        var expected = System.IO.Directory.GetFiles(System.IO.Path.Combine(folder!, "src", "SmtpTls.Engine", "Replies", "Knowledge"), "*.xml")
+            .Select(System.IO.Path.GetFileName)
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToArray();
+        Assert.Contains("Common.xml", expected);
 
         Assert.Equal(expected, Kb.Files.OrderBy(f => f, StringComparer.Ordinal));
         Assert.True(Kb.Rules.Count >= 100, $"{Kb.Rules.Count} rules");
@@ -84,6 +96,7 @@ public class KnowledgeIntegrityTests
         var placeholder = new Regex(@"\{[^}]*\}");
         var allowed = new Regex(@"^\{(?:server|port:[0-9]{1,5})\}$");
         var texts = Kb.Steps.Values.Select(s => ("step command " + s.Id, s.Command))
+            .Concat(Kb.Steps.Values.SelectMany(s => s.Variants.Select(v => ("step command " + s.Id + " for " + string.Join("|", v.Servers), v.Command))))
             .Concat(Kb.AllTexts.SelectMany(t => new[] { (t.Name, t.Text.Get(System.Globalization.CultureInfo.GetCultureInfo("en"))), (t.Name, t.Text.Get(System.Globalization.CultureInfo.GetCultureInfo("de"))) }));
 
         Assert.All(texts, t =>
