@@ -20,7 +20,7 @@ internal static class ExceptionReader
     /// <summary>The most exceptions of one chain that are read.</summary>
     public const int MaxExceptions = 32;
 
-    private static readonly Regex ServerResponse = new(@"(?:server response was|server replied|response was)[:\s]+(?<rest>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(250));
+    private static readonly Regex ServerResponse = new(@"(?:server response was|server replied|response was|Serverantwort war|Serverantwort lautete)[:\s]+(?<rest>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(250));
 
     /// <summary>
     /// Reads <paramref name="exception"/>: a resolution already attached in

@@ -203,6 +203,21 @@ internal static class ReplyParser
             return;
         }
 
+        // 2b. A client library's rendering with punctuation between the codes: "(535, b'5.7.8 ...')", "535: 5.7.8 ...".
+        if (ClientReplyShapes.TryFindCodeThenEnhanced(parsed.Text, out var clientCode, out _, out var clientText))
+        {
+            parsed.ReplyCode = clientCode;
+            var leadingEsc = LeadingEnhanced.Match(clientText);
+            if (leadingEsc.Success)
+            {
+                SetEnhanced(parsed, leadingEsc.Groups["esc"].Value, fromReply: true);
+                clientText = clientText.Substring(leadingEsc.Length);
+            }
+
+            parsed.ReplyText = CleanText(clientText);
+            return;
+        }
+
         // 3. A reply embedded with the basic code only.
         var code = EmbeddedCode.Match(masked);
         if (code.Success)
@@ -326,6 +341,10 @@ internal static class ReplyParser
             if (log.Success)
             {
                 SetEnhanced(parsed, log.Groups["esc"].Value, fromReply: false);
+            }
+            else if (ClientReplyShapes.FindLocalizedEnhanced(text) is { Length: > 0 } localized)
+            {
+                SetEnhanced(parsed, localized, fromReply: false);
             }
         }
 

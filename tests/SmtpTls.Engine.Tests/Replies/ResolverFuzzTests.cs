@@ -24,6 +24,8 @@ public class ResolverFuzzTests
         "relay=", "H=", " [192.0.2.1]:25", "[IPv6:2001:db8::1]", "TLS", "STARTTLS", "TLS is required, but host ", "refused to start TLS",
         "certificate verification failed for ", "Must issue a STARTTLS command first", "in reply to ", "LastAttemptedIP=",
         "\uD83D\uDE00", "\uD800", "\uDC00", "\uFFFD", "ü", "ß", "1tGxyz-000ABC-12 == ", "port 587 is typically reserved",
+        // Client-library shapes (ClientReplyShapes): "(535, b'5.7.8 ...')", "535: 5.7.8", localized "Serverantwort war:".
+        "(535, b'", "535: ", ", b\"", "Die Serverantwort war: ", "Serverantwort lautete: „", "„", "“", "Ausnahme beim Aufrufen von \"Send\" mit 1 Argument(en): ",
     };
 
     [Fact]
