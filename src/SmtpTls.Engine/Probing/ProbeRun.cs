@@ -59,19 +59,27 @@ internal sealed class ProbeRun
             _result.IsImplicitMx = mail.IsImplicitMx;
         }
 
+        // One deadline for the whole check besides each step's: steps that each just beat -TimeoutSeconds
+        // cannot stretch a call without end. Its expiry looks like a cancellation inside; it is told apart here.
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        call.CancelAfter(TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(6).Ticks, _options.Timeout.Ticks * SmtpReadLimits.StepsPerCall)));
         try
         {
-            if (await PrepareAsync(cancellationToken).ConfigureAwait(false))
+            if (await PrepareAsync(call.Token).ConfigureAwait(false))
             {
                 if (_mode == SmtpTlsMode.Implicit)
                 {
-                    await ImplicitAsync(cancellationToken).ConfigureAwait(false);
+                    await ImplicitAsync(call.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await StartTlsAsync(cancellationToken).ConfigureAwait(false);
+                    await StartTlsAsync(call.Token).ConfigureAwait(false);
                 }
             }
+        }
+        catch (Exception ex) when ((IsNetworkFailure(ex) || ex is OperationCanceledException) && call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            CallTimedOut();
         }
         catch (Exception ex) when (IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -81,7 +89,18 @@ internal sealed class ProbeRun
         ProtocolScanResult? scan = null;
         if (_scan is not null)
         {
-            scan = await _scan.ConfigureAwait(false);
+            try
+            {
+                scan = await _scan.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                CallTimedOut();
+            }
+        }
+
+        if (scan is not null)
+        {
             _result.SupportedProtocols = scan.Protocols;
             Note(LocalizedText.Format(
                 "Probe.ProtocolScan",
@@ -254,6 +273,14 @@ internal sealed class ProbeRun
 
             await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        // RFC 3207 4.2: nothing may come between the 220 and the handshake; what did is dropped and reported.
+        var injected = connection.DiscardPending(out var excerpt);
+        if (injected > 0)
+        {
+            _findings.Add(SmtpTlsFindingId.DataAfterStartTls, SmtpTlsFindingSeverity.Warning, "Finding.DataAfterStartTls", injected, excerpt);
+            Note(LocalizedText.Format("Finding.DataAfterStartTls", _culture, injected, excerpt));
         }
 
         await HandshakeAsync(connection, afterStartTls: true, cancellationToken).ConfigureAwait(false);
@@ -559,6 +586,18 @@ internal sealed class ProbeRun
     {
         _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionRejected", reply.Lines[0]);
         _failureText = reply.Text;
+    }
+
+    private void CallTimedOut()
+    {
+        if (_findings.Contains(SmtpTlsFindingId.Timeout))
+        {
+            return;
+        }
+
+        var seconds = _options.Timeout.TotalSeconds * SmtpReadLimits.StepsPerCall;
+        _findings.Add(SmtpTlsFindingId.Timeout, SmtpTlsFindingSeverity.Error, "Finding.CallTimeout", seconds, LocalizedText.Get(_step, _culture));
+        _failureText = "Timeout: the whole check did not finish within " + seconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").";
     }
 
     private void RecordFailure(Exception ex)

@@ -140,6 +140,42 @@ internal sealed class SmtpConnection : IDisposable
 #endif
     }
 
+    /// <summary>
+    /// Takes and drops what the server has already sent beyond the last reply (used after "220 Ready to
+    /// start TLS", where nothing may follow before the handshake); returns how many bytes and an escaped excerpt.
+    /// </summary>
+    public int DiscardPending(out string excerpt)
+    {
+        excerpt = string.Empty;
+        var taken = 0;
+        var buffer = new byte[4096];
+        try
+        {
+            // At most 64 KiB: what is left after that is the TLS layer's problem (it fails the handshake).
+            while (taken < SmtpReadLimits.MaxReplyBytes && _socket.Available > 0)
+            {
+                var read = _socket.Receive(buffer, 0, Math.Min(buffer.Length, _socket.Available), SocketFlags.None);
+                if (read <= 0)
+                {
+                    break;
+                }
+
+                if (taken == 0)
+                {
+                    excerpt = SmtpReplyReader.Printable(SmtpTls.Diagnostics.VisibleText.Escape(Encoding.UTF8.GetString(buffer, 0, Math.Min(read, 80)))!, 80);
+                }
+
+                taken += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The handshake that follows reports a broken connection.
+        }
+
+        return taken;
+    }
+
     /// <summary>Continues the dialogue over <paramref name="stream"/> (the TLS layer), which owns the socket from now on.</summary>
     public void UseStream(Stream stream)
     {

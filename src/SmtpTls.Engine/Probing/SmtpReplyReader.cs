@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTls.Diagnostics;
 
 namespace SmtpTls.Probing;
 
@@ -14,11 +15,11 @@ namespace SmtpTls.Probing;
 /// </summary>
 internal sealed class SmtpReplyReader
 {
-    /// <summary>RFC 5321 allows 512 octets per reply line; real servers stay far below, so 4 KiB is generous.</summary>
-    public const int DefaultMaxLineLength = 4096;
+    /// <summary>See <see cref="SmtpReadLimits.MaxLineLength"/>.</summary>
+    public const int DefaultMaxLineLength = SmtpReadLimits.MaxLineLength;
 
-    /// <summary>A real EHLO answer has 10-20 lines.</summary>
-    public const int DefaultMaxLines = 200;
+    /// <summary>See <see cref="SmtpReadLimits.MaxReplyLines"/>.</summary>
+    public const int DefaultMaxLines = SmtpReadLimits.MaxReplyLines;
 
     private readonly Stream _stream;
     private readonly Func<byte[], int, int, CancellationToken, Task<int>>? _peek;
@@ -141,8 +142,9 @@ internal sealed class SmtpReplyReader
             var bytes = line.ToArray();
             var length = bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length;
 
-            // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws.
-            return Latin1(bytes, length);
+            // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws;
+            // control characters (ESC, the 8-bit CSI and OSC) are escaped before the line is kept anywhere.
+            return VisibleText.Escape(Latin1(bytes, length))!;
         }
     }
 

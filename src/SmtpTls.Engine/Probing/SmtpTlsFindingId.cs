@@ -63,8 +63,11 @@ public static class SmtpTlsFindingId
     /// <summary>The connection could not be made, was refused, closed or rejected with 421/554.</summary>
     public const string ConnectionFailed = nameof(ConnectionFailed);
 
-    /// <summary>A step did not complete within the timeout.</summary>
+    /// <summary>A step did not complete within the timeout, or the whole check not within its deadline (4 x the timeout).</summary>
     public const string Timeout = nameof(Timeout);
+
+    /// <summary>The server sent data after "220 Ready to start TLS" and before the handshake (discarded; RFC 3207 4.2).</summary>
+    public const string DataAfterStartTls = nameof(DataAfterStartTls);
 
     /// <summary>The input could not be used (unparsable server, name not resolvable).</summary>
     public const string InvalidTarget = nameof(InvalidTarget);

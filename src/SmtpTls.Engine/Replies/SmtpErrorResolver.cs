@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
 
 namespace SmtpTls.Replies;
@@ -39,7 +40,6 @@ public static class SmtpErrorResolver
 
     private static readonly string[] ReplyProperties = { "Resolution", "StartTlsReply", "Reply", "Message", "Line" };
     private static readonly Regex Placeholder = new(@"\{(?<name>server|port)(?::(?<default>[0-9]{1,5}))?\}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
-    private static readonly Regex SafeHost = new(@"^[A-Za-z0-9.:-]+$", RegexOptions.CultureInvariant);
     private static readonly object CultureSync = new();
     private static HashSet<string>? _cultureNames;
 
@@ -305,10 +305,11 @@ public static class SmtpErrorResolver
         var kb = KnowledgeBase.Instance;
         var result = new SmtpErrorResolution
         {
-            Input = parsed.Original,
+            // Pasted logs and server replies may carry terminal escapes: kept visible, never raw.
+            Input = VisibleText.EscapeLines(parsed.Original)!,
             ReplyCode = parsed.ReplyCode,
             EnhancedStatusCode = parsed.Enhanced,
-            ReplyText = parsed.ReplyText,
+            ReplyText = VisibleText.EscapeLines(parsed.ReplyText)!,
             LogStatus = parsed.LogStatus,
             Server = parsed.Server.Length > 0 ? parsed.Server : serverHint ?? string.Empty,
             Port = parsed.Port > 0 ? parsed.Port : portHint,
@@ -347,8 +348,8 @@ public static class SmtpErrorResolver
             result.RuleId = rule.Id;
             result.Category = rule.Category;
             result.Confidence = rule.Confidence;
-            result.Summary = Fill((rule.Summary ?? Summary(kb, rule.Category))?.Get(culture) ?? string.Empty, result);
-            result.Causes = rule.Causes.Select(c => Fill(kb.Causes[c].Get(culture), result)).ToArray();
+            result.Summary = Fill((rule.Summary ?? Summary(kb, rule.Category))?.Get(culture) ?? string.Empty, result, inCommand: false);
+            result.Causes = rule.Causes.Select(c => Fill(kb.Causes[c].Get(culture), result, inCommand: false)).ToArray();
             result.Remediation = rule.Steps.Select(s => Step(kb.Steps[s], culture, result)).ToArray();
             references.AddRange(rule.References);
             foreach (var key in rule.Warnings)
@@ -395,6 +396,9 @@ public static class SmtpErrorResolver
 
         result.References = references.Distinct(StringComparer.Ordinal).ToArray();
         result.Warnings = warnings.Distinct(StringComparer.Ordinal).ToArray();
+
+        // Escaped only now: the remediation steps judged the name as it was (see CommandArgument).
+        result.Server = VisibleText.Escape(result.Server)!;
         return result;
     }
 
@@ -463,17 +467,31 @@ public static class SmtpErrorResolver
     private static SmtpRemediationStep Step(KnowledgeStep step, CultureInfo culture, SmtpErrorResolution result)
     {
         var (command, text) = step.For(result.ServerSoftware);
+        var action = Fill(text.Get(culture), result, inCommand: false);
+        if (command.IndexOf("{server", StringComparison.Ordinal) >= 0 && result.Server.Length > 0 && !CommandArgument.TryHost(result.Server, out _))
+        {
+            // Never a command around a name that is not a host name or address: the step names it in prose.
+            action += " " + LocalizedText.Format("Resolve.Step.HostNotUsable", culture, Quoted(result.Server));
+            command = string.Empty;
+        }
+
         return new SmtpRemediationStep
         {
             Id = step.Id,
             Audience = step.Audience,
-            Action = Fill(text.Get(culture), result),
-            Command = Fill(command, result),
+            Action = action,
+            Command = Fill(command, result, inCommand: true),
         };
     }
 
-    /// <summary>Replaces {server} and {port:default} with what the input named, else a placeholder or the default.</summary>
-    private static string Fill(string template, SmtpErrorResolution result)
+    /// <summary>A name for prose: control characters escaped, in typographic quotes.</summary>
+    private static string Quoted(string name) => "\u201c" + VisibleText.Escape(name) + "\u201d";
+
+    /// <summary>
+    /// Replaces {server} and {port:default} with what the input named, else a placeholder or the default.
+    /// In a command the server is only ever a validated host argument (see <see cref="CommandArgument"/>).
+    /// </summary>
+    private static string Fill(string template, SmtpErrorResolution result, bool inCommand)
     {
         if (template.IndexOf('{') < 0)
         {
@@ -489,7 +507,12 @@ public static class SmtpErrorResolver
                     return "<server>";
                 }
 
-                return SafeHost.IsMatch(result.Server) ? result.Server : "'" + result.Server.Replace("'", "''") + "'";
+                if (CommandArgument.TryHost(result.Server, out var argument))
+                {
+                    return argument;
+                }
+
+                return inCommand ? "<server>" : Quoted(result.Server);
             }
 
             if (result.Port > 0)

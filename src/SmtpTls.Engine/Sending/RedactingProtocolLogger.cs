@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using MailKit;
+using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
+using SmtpTls.Probing;
 
 namespace SmtpTls.Sending;
 
@@ -20,6 +22,13 @@ namespace SmtpTls.Sending;
 /// the <see cref="SecretScrubber"/> removes any known credential form from every line, server lines
 /// included. The message content is recognised by the protocol (after <c>354</c> up to the lone dot,
 /// or the byte count of <c>BDAT</c>), so a body that looks like SMTP cannot confuse it.
+/// <para>
+/// It is also where the plaintext caps of <see cref="SmtpReadLimits"/> are held, because it sees
+/// every byte MailKit reads after decryption: a reply line, a reply's lines or its bytes over the cap
+/// throw <see cref="SmtpLimitExceededException"/> inside MailKit's read, which ends the session. The
+/// transcript keeps at most <see cref="SmtpReadLimits.MaxTranscriptLines"/> lines; server text is
+/// kept with its control characters escaped (<see cref="VisibleText"/>) and its secrets scrubbed.
+/// </para>
 /// </remarks>
 public sealed class RedactingProtocolLogger : IProtocolLogger
 {
@@ -46,6 +55,11 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
     private long _bdatRemaining;
     private bool _bdatLast;
     private int _endOfDataMatched;
+    private int _replyBytes;
+    private long _serverBytes;
+    private long _keptChars;
+    private int _droppedLines;
+    private bool _afterStartTlsReply;
 
     /// <summary>Creates a logger.</summary>
     /// <param name="scrubber">Known credential forms to remove from every line; null for none.</param>
@@ -93,6 +107,24 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
     /// <summary>Whether the client sent AUTH on this connection.</summary>
     public bool AuthenticationSent { get; private set; }
 
+    /// <summary>Bytes received from the server on this connection (after decryption); 0 means it said nothing at all.</summary>
+    public long ServerBytes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _serverBytes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the server sent anything after its positive reply to STARTTLS and before the TLS
+    /// handshake (RFC 3207 4.2: the client must discard it; a server that does it invites response injection).
+    /// </summary>
+    public bool DataAfterStartTls { get; private set; }
+
     /// <summary>Whether the whole message content went out (end of data or the last BDAT chunk): from then on the server may have it.</summary>
     public bool ContentComplete { get; private set; }
 
@@ -104,7 +136,9 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
     public string? FindReply(int code, string? text)
     {
         var prefix = code.ToString(CultureInfo.InvariantCulture);
-        var wanted = (text ?? string.Empty).Replace("\r", string.Empty).Trim();
+
+        // The kept replies are scrubbed and escaped: compare with MailKit's text in the same form.
+        var wanted = Clean(text ?? string.Empty).Replace("\r", string.Empty).Trim();
         lock (_sync)
         {
             string? sameCode = null;
@@ -143,9 +177,13 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
             _awaitingDataReply = false;
             _inAuthExchange = false;
             _lastByteWasSecret = false;
+            _replyBytes = 0;
+            _serverBytes = 0;
+            _afterStartTlsReply = false;
             StartTlsSent = false;
             StartTlsReply = null;
             LastReply = null;
+            DataAfterStartTls = false;
         }
     }
 
@@ -225,6 +263,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
                 _lastByteWasSecret = false;
                 if (b == (byte)'\n')
                 {
+                    FlushPartialServerLine();
                     ClientLine(Decode(_clientLine));
                     _clientLine.Clear();
                 }
@@ -245,6 +284,12 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
             for (var i = offset; i < offset + count; i++)
             {
                 var b = buffer[i];
+                _serverBytes++;
+                if (++_replyBytes > SmtpReadLimits.MaxReplyBytes)
+                {
+                    throw Limit(SmtpSendErrorIds.ReplyTooLarge, "Send.Limit.ReplyTooLarge", SmtpReadLimits.MaxReplyBytes);
+                }
+
                 if (b == (byte)'\n')
                 {
                     ServerLine(Decode(_serverLine));
@@ -253,6 +298,10 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
                 else
                 {
                     _serverLine.Add(b);
+                    if (_serverLine.Count > SmtpReadLimits.MaxLineLength)
+                    {
+                        throw Limit(SmtpSendErrorIds.ReplyTooLong, "Send.Limit.ReplyTooLong", SmtpReadLimits.MaxLineLength);
+                    }
                 }
             }
         }
@@ -275,10 +324,10 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
                 _clientLine.Clear();
             }
 
-            if (_serverLine.Count > 0)
+            FlushPartialServerLine();
+            if (_droppedLines > 1)
             {
-                ServerLine(Decode(_serverLine));
-                _serverLine.Clear();
+                _lines.Add("* " + LocalizedText.Format("Send.Transcript.Dropped", _culture, _droppedLines));
             }
         }
     }
@@ -336,7 +385,8 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
         }
 
         // SMTP is ASCII, SMTPUTF8 and 8BITMIME replies UTF-8; invalid bytes become U+FFFD rather than an exception.
-        return Encoding.UTF8.GetString(bytes.ToArray(), 0, count);
+        // Control characters (ESC, CSI, OSC, bidi overrides) are escaped here, before the text is kept anywhere.
+        return VisibleText.Escape(Encoding.UTF8.GetString(bytes.ToArray(), 0, count))!;
     }
 
     private bool MatchEndOfData(byte b)
@@ -368,6 +418,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
 
     private void ClientLine(string line)
     {
+        _afterStartTlsReply = false;
         if (_inAuthExchange)
         {
             // Every answer to a 334 challenge is a credential (or part of one), whatever the mechanism.
@@ -412,16 +463,32 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
 
     private void ServerLine(string line)
     {
+        if (_afterStartTlsReply)
+        {
+            // Sent after "220 Ready to start TLS" and before the handshake: MailKit discards it, so must the record.
+            DataAfterStartTls = true;
+            Emit("S: " + line + " " + LocalizedText.Get("Send.Transcript.DiscardedBeforeTls", _culture));
+            return;
+        }
+
+        // Kept scrubbed: the reply history feeds the result, the error message and the resolution.
+        line = _scrubber.Scrub(line);
         Emit("S: " + line);
         _reply.Add(line);
         if (line.Length > 3 && line[3] == '-')
         {
+            if (_reply.Count >= SmtpReadLimits.MaxReplyLines)
+            {
+                throw Limit(SmtpSendErrorIds.TooManyReplyLines, "Send.Limit.TooManyReplyLines", SmtpReadLimits.MaxReplyLines);
+            }
+
             return;
         }
 
         // A complete reply: its last line has a space (or nothing) after the code.
         var text = string.Join("\n", _reply);
         _reply.Clear();
+        _replyBytes = 0;
         var code = line.Length >= 3 && int.TryParse(line.Substring(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 0;
         LastReply = text;
         _replies.Add(text);
@@ -429,6 +496,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
         if (StartTlsSent && StartTlsReply is null)
         {
             StartTlsReply = text;
+            _afterStartTlsReply = code == 220;
         }
 
         if (_inAuthExchange && code != 334)
@@ -458,9 +526,66 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
     private void Emit(string line)
     {
         var scrubbed = _scrubber.Scrub(line);
+
+        // The sender's own notes are few and always kept; what the dialogue adds stops at the caps.
+        var note = scrubbed.StartsWith("* ", StringComparison.Ordinal);
+        if (!note && (_lines.Count >= SmtpReadLimits.MaxTranscriptLines || _keptChars + scrubbed.Length > SmtpReadLimits.MaxTranscriptChars))
+        {
+            if (_droppedLines++ == 0)
+            {
+                var marker = "* " + LocalizedText.Format("Send.Transcript.Cut", _culture, SmtpReadLimits.MaxTranscriptLines, SmtpReadLimits.MaxTranscriptChars);
+                _lines.Add(marker);
+                _live?.Invoke(marker);
+            }
+
+            return;
+        }
+
+        _keptChars += scrubbed.Length;
         _lines.Add(scrubbed);
         _live?.Invoke(scrubbed);
     }
+
+    /// <summary>
+    /// A server line without its end when the client speaks again (bytes after "220 Ready to start
+    /// TLS", or a reply cut short): recorded as it is, so it is never glued to the next server line.
+    /// </summary>
+    private void FlushPartialServerLine()
+    {
+        if (_serverLine.Count == 0)
+        {
+            return;
+        }
+
+        var partial = Decode(_serverLine);
+        _serverLine.Clear();
+        if (_afterStartTlsReply)
+        {
+            DataAfterStartTls = true;
+            Emit("S: " + partial + " " + LocalizedText.Get("Send.Transcript.DiscardedBeforeTls", _culture));
+        }
+        else
+        {
+            Emit("S: " + _scrubber.Scrub(partial) + " " + LocalizedText.Get("Send.Transcript.Incomplete", _culture));
+        }
+
+        _replyBytes = 0;
+    }
+
+    private SmtpLimitExceededException Limit(string errorId, string key, int limit)
+    {
+        // What the server sent is shown, shortened: enough to recognise it, never the flood itself.
+        var excerpt = Decode(_serverLine.Count > 200 ? _serverLine.GetRange(0, 200) : _serverLine);
+        _serverLine.Clear();
+        _reply.Clear();
+        _replyBytes = 0;
+        Emit("S: " + _scrubber.Scrub(excerpt) + " ...");
+        var message = LocalizedText.Format(key, CultureInfo.InvariantCulture, limit);
+        Emit("* " + LocalizedText.Format(key, _culture, limit));
+        return new SmtpLimitExceededException(errorId, message);
+    }
+
+    private string Clean(string text) => _scrubber.Scrub(VisibleText.EscapeLines(text)!);
 
     private static string TextOf(string reply)
     {

@@ -33,9 +33,6 @@ internal sealed class SendRun
     private const string StepAuthenticate = "Send.Step.Authenticate";
     private const string StepSend = "Send.Step.Send";
 
-    // MailKit bounds each read and write itself; this watchdog only catches a step that waits outside
-    // them (a handshake on .NET Framework), so it allows each phase several steps' worth of time.
-    private const int StepsPerPhase = 6;
 
     private readonly SendRequest _request;
     private readonly SmtpTestMessageOptions _options;
@@ -43,9 +40,12 @@ internal sealed class SendRun
     private readonly SmtpSendResult _result;
     private readonly List<string> _warnings = new();
     private readonly RedactingProtocolLogger _logger;
+    private readonly ServerTextCleaner _cleaner;
+    private readonly SessionDeadline _deadline;
     private readonly string _testId;
     private string _step = StepConnect;
     private string? _plaintextWarning;
+    private bool _warnedDataAfterStartTls;
 
     public SendRun(SendRequest request)
     {
@@ -54,7 +54,10 @@ internal sealed class SendRun
         _culture = request.Culture;
         _testId = TestMessageFactory.NewTestId();
         var credential = _options.Credential;
-        _logger = new RedactingProtocolLogger(SecretScrubber.For(credential?.UserName, credential?.Password), _culture, _options.Transcript);
+        var scrubber = SecretScrubber.For(credential?.UserName, credential?.Password);
+        _logger = new RedactingProtocolLogger(scrubber, _culture, _options.Transcript);
+        _cleaner = new ServerTextCleaner(scrubber);
+        _deadline = new SessionDeadline(_options.Timeout);
         _result = new SmtpSendResult
         {
             Server = request.Target.Host,
@@ -139,6 +142,7 @@ internal sealed class SendRun
                 }
 
                 RecordTls(client, check);
+                WarnDataAfterStartTls();
                 return client;
             }
             catch
@@ -156,12 +160,20 @@ internal sealed class SendRun
         _step = StepSession;
         try
         {
-            await BoundedAsync(token => client.ConnectAsync(socket, _request.TlsHost, _request.Port, socketOptions, token), socket.Dispose, cancellationToken).ConfigureAwait(false);
+            // MailKit reads through the bounded stream: session size and step and call deadlines hold below TLS,
+            // the line and reply caps in the logger above it (SmtpReadLimits).
+            _deadline.StartStep();
+            var stream = new BoundedSmtpStream(new NetworkStream(socket, ownsSocket: true), _deadline, socket.Dispose);
+            await BoundedAsync(token => client.ConnectAsync(stream, _request.TlsHost, _request.Port, socketOptions, token), stream.Dispose, cancellationToken).ConfigureAwait(false);
         }
         catch (NotSupportedException ex) when (!_logger.StartTlsSent)
         {
             // MailKit's StartTls option: EHLO did not list STARTTLS, so it never asked.
             return (TlsOutcome.NotOffered, ex);
+        }
+        catch (Exception ex) when (SmtpLimitExceededException.Find(ex) is not null)
+        {
+            throw Classify(ex);
         }
         catch (SmtpCommandException ex) when (_logger.StartTlsSent && !IsPositive(_logger.StartTlsReply))
         {
@@ -222,6 +234,24 @@ internal sealed class SendRun
     {
         var credential = _options.Credential;
         var decision = SendPolicy.DecideAuthentication(credential is not null, client.IsSecure, _options.AllowInsecureAuthentication);
+
+        // Encrypted to a server whose certificate failed and was accepted only by -SkipCertificateValidation:
+        // whoever answered can read the credentials, so that needs -AllowInsecureAuthentication as well.
+        if (credential is not null && client.IsSecure && _result.CertificateValidationSkipped)
+        {
+            if (!_options.AllowInsecureAuthentication)
+            {
+                throw new SendFailure(
+                    SmtpSendErrorIds.InsecureAuthenticationRefused,
+                    LocalizedText.Format("Send.Error.UnverifiedAuthenticationRefused", _culture, _request.Endpoint),
+                    null,
+                    "Authentication refused by the client: the server certificate is not verified (validation skipped), so the credentials could be read by whoever answered.",
+                    null);
+            }
+
+            Warn("Send.Warning.UnverifiedAuthentication", _request.Endpoint);
+        }
+
         if (decision.Action == SendAction.Refuse)
         {
             throw new SendFailure(
@@ -294,7 +324,7 @@ internal sealed class SendRun
             var response = await BoundedAsync(token => client.SendAsync(FormatOptions.Default, message, _request.From, _request.To, token), client.Dispose, cancellationToken).ConfigureAwait(false);
 
             // SendAsync returns the reply text without its code; the logger has it verbatim.
-            _result.Reply = _logger.LastReply ?? "250 " + response;
+            _result.Reply = _logger.LastReply ?? _cleaner.Clean("250 " + response);
             _result.QueueId = SmtpQueueId.Parse(_result.Reply);
             _result.Accepted = true;
             _logger.Note(LocalizedText.Format("Send.Note.Accepted", _culture, _result.QueueId ?? "-", _result.MessageId));
@@ -333,11 +363,18 @@ internal sealed class SendRun
 
         try
         {
-            // Not the caller's token: after a refusal or Ctrl+C-free failure the server still deserves a QUIT, briefly.
-            using var quit = new CancellationTokenSource(_options.Timeout);
+            // Not the caller's token: after a refusal or Ctrl+C-free failure the server still deserves a QUIT,
+            // briefly, and within what is left of the call's deadline.
+            var left = _deadline.CallRemaining < _options.Timeout ? _deadline.CallRemaining : _options.Timeout;
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var quit = new CancellationTokenSource(left);
             await client.DisconnectAsync(true, quit.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or SmtpProtocolException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or SmtpProtocolException or InvalidOperationException or SmtpCommandException)
         {
             // The outcome is decided; a connection that breaks on QUIT changes nothing.
         }
@@ -356,7 +393,7 @@ internal sealed class SendRun
             _logger.Note(LocalizedText.Format("Send.Note.Resolving", _culture, _request.Target.Host));
             try
             {
-                addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(_request.Target.Host), () => { }, _options.Timeout, cancellationToken).ConfigureAwait(false);
+                addresses = await SmtpConnection.RunBoundedAsync(_ => System.Net.Dns.GetHostAddressesAsync(_request.Target.Host), () => { }, StepBound(), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or TimeoutException or ArgumentException)
             {
@@ -382,7 +419,7 @@ internal sealed class SendRun
                         return true;
                     },
                     socket.Dispose,
-                    _options.Timeout,
+                    StepBound(),
                     cancellationToken).ConfigureAwait(false);
                 _logger.Note(LocalizedText.Format("Send.Note.Connected", _culture, address));
                 return socket;
@@ -407,10 +444,27 @@ internal sealed class SendRun
         ServerCertificateValidationCallback = check.Validate,
     };
 
+    /// <summary>
+    /// Runs a phase of MailKit's (several steps) under the call's deadline. The bounded stream holds each
+    /// step to its own; this watchdog catches what waits outside the stream (a handshake on .NET Framework).
+    /// </summary>
     private async Task<T> BoundedAsync<T>(Func<CancellationToken, Task<T>> step, Action abort, CancellationToken cancellationToken)
     {
-        var bound = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, _options.Timeout.Ticks * StepsPerPhase));
-        return await SmtpConnection.RunBoundedAsync(step, abort, bound, cancellationToken).ConfigureAwait(false);
+        var left = _deadline.CallRemaining;
+        if (left <= TimeSpan.Zero)
+        {
+            abort();
+            throw new SmtpLimitExceededException(SmtpSendErrorIds.CallTimeout, "The call did not end within " + _deadline.Call.TotalSeconds + " s.");
+        }
+
+        return await SmtpConnection.RunBoundedAsync(step, abort, left, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One step's time, or what is left of the call if that is less.</summary>
+    private TimeSpan StepBound()
+    {
+        var left = _deadline.CallRemaining;
+        return left < _options.Timeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : _options.Timeout;
     }
 
     private Task BoundedAsync(Func<CancellationToken, Task> step, Action abort, CancellationToken cancellationToken) =>
@@ -469,11 +523,16 @@ internal sealed class SendRun
     private SendFailure Classify(Exception ex)
     {
         var stepText = LocalizedText.Get(_step, _culture);
+        if (LimitFailure(ex, stepText) is { } limit)
+        {
+            return limit;
+        }
+
         if (IsTimeout(ex))
         {
             return _logger.ContentComplete
                 ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, null, ex)
-                : _step == StepSession && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
+                : _step == StepSession && _logger.ServerBytes == 0 && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
                 ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, "Timeout: the server sent no SMTP greeting within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s; the port may expect implicit TLS.", ex)
                 : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").", ex);
         }
@@ -506,12 +565,49 @@ internal sealed class SendRun
         }
     }
 
+    /// <summary>A cap of <see cref="SmtpTls.Probing.SmtpReadLimits"/> or a deadline the server broke, named by what it did.</summary>
+    private SendFailure? LimitFailure(Exception ex, string stepText)
+    {
+        var limit = SmtpLimitExceededException.Find(ex);
+        if (limit is null && IsTimeout(ex) && _deadline.CallRemaining <= TimeSpan.FromMilliseconds(100))
+        {
+            // The watchdog of the whole call fired, not a step's.
+            limit = new SmtpLimitExceededException(SmtpSendErrorIds.CallTimeout, ex.Message);
+        }
+
+        if (limit is null || limit.ErrorId == SmtpSendErrorIds.Timeout)
+        {
+            // A silent step is an ordinary timeout (with the "no greeting" hint where it fits).
+            return null;
+        }
+
+        var seconds = _options.Timeout.TotalSeconds;
+        var message = limit.ErrorId switch
+        {
+            SmtpSendErrorIds.CallTimeout => LocalizedText.Format("Send.Error.CallTimeout", _culture, _request.Endpoint, _deadline.Call.TotalSeconds, stepText),
+            SmtpSendErrorIds.ReplyTooSlow => LocalizedText.Format("Send.Error.ReplyTooSlow", _culture, _request.Endpoint, seconds, stepText),
+            SmtpSendErrorIds.TranscriptLimit => LocalizedText.Format("Send.Error.TranscriptLimit", _culture, _request.Endpoint, Probing.SmtpReadLimits.MaxSessionBytes),
+            SmtpSendErrorIds.ReplyTooLong => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLong", _culture, Probing.SmtpReadLimits.MaxLineLength)),
+            SmtpSendErrorIds.TooManyReplyLines => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.TooManyReplyLines", _culture, Probing.SmtpReadLimits.MaxReplyLines)),
+            _ => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLarge", _culture, Probing.SmtpReadLimits.MaxReplyBytes)),
+        };
+
+        // After the whole content went out the server may have the message: say so rather than "nothing was sent".
+        if (_logger.ContentComplete)
+        {
+            message = LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, limit.Message, _result.MessageId);
+        }
+
+        return new SendFailure(limit.ErrorId, message, null, null, limit);
+    }
+
     private static bool IsTimeout(Exception ex)
     {
         // The caller's own cancellation never gets here; a cancellation seen here is MailKit's read timeout or the watchdog.
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut })
+            if (e is TimeoutException or OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut }
+                || e is SmtpLimitExceededException { ErrorId: SmtpSendErrorIds.Timeout })
             {
                 return true;
             }
@@ -522,14 +618,23 @@ internal sealed class SendRun
 
     private void Fail(SendFailure failure)
     {
+        // Everything kept here may quote the server (or MailKit quoting it): scrubbed and escaped at the source.
         _result.Accepted = false;
         _result.ErrorId = failure.ErrorId;
-        _result.ErrorMessage = failure.Message;
-        _result.Reply ??= failure.Reply;
+        _result.ErrorMessage = _cleaner.Clean(failure.Message);
+        _result.Reply ??= _cleaner.Clean(failure.Reply);
+        WarnDataAfterStartTls();
         _logger.Note(LocalizedText.Format("Send.Note.NotSent", _culture, failure.ErrorId));
-        var resolution = ResolutionLookup.Resolve(failure.ResolveText, failure.InnerException, _culture);
+        if (failure.InnerException is SmtpLimitExceededException)
+        {
+            // The reply knowledge has nothing to say about a server that floods or trickles; the id says it all.
+            return;
+        }
+
+        var resolution = ResolutionLookup.Resolve(_cleaner.Clean(failure.ResolveText), failure.InnerException, _culture);
         if (resolution is not null)
         {
+            _cleaner.Clean(resolution);
             if (string.IsNullOrEmpty(resolution.Server))
             {
                 resolution.Server = _result.Server;
@@ -540,9 +645,18 @@ internal sealed class SendRun
         }
     }
 
+    private void WarnDataAfterStartTls()
+    {
+        if (_logger.DataAfterStartTls && !_warnedDataAfterStartTls)
+        {
+            _warnedDataAfterStartTls = true;
+            Warn("Send.Warning.DataAfterStartTls", _request.Endpoint);
+        }
+    }
+
     private void Warn(string key, params object?[] args)
     {
-        var text = LocalizedText.Format(key, _culture, args);
+        var text = _cleaner.Clean(LocalizedText.Format(key, _culture, args))!;
         _warnings.Add(text);
         _logger.Note(text);
         _options.Warning?.Invoke(text);

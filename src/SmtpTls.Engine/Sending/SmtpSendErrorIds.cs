@@ -15,8 +15,26 @@ public static class SmtpSendErrorIds
     /// <summary>The server refused the session in its greeting or to EHLO/HELO.</summary>
     public const string ConnectionRejected = "ConnectionRejected";
 
-    /// <summary>A network step got no answer within -TimeoutSeconds.</summary>
+    /// <summary>A network step (connecting, one reply, one TLS flight) got no answer within -TimeoutSeconds.</summary>
     public const string Timeout = "Timeout";
+
+    /// <summary>The server kept sending but did not complete its answer within -TimeoutSeconds (it trickled).</summary>
+    public const string ReplyTooSlow = "ReplyTooSlow";
+
+    /// <summary>The whole call took longer than its deadline (4 x -TimeoutSeconds), each step within its own.</summary>
+    public const string CallTimeout = "CallTimeout";
+
+    /// <summary>The server sent a reply line longer than 4096 bytes (RFC 5321 allows 512).</summary>
+    public const string ReplyTooLong = "ReplyTooLong";
+
+    /// <summary>The server sent a reply of more than 200 lines.</summary>
+    public const string TooManyReplyLines = "TooManyReplyLines";
+
+    /// <summary>The server sent a reply of more than 64 KiB.</summary>
+    public const string ReplyTooLarge = "ReplyTooLarge";
+
+    /// <summary>The server sent more than 1 MiB in one session.</summary>
+    public const string TranscriptLimit = "TranscriptLimit";
 
     /// <summary>The peer broke the SMTP protocol or closed the connection unexpectedly.</summary>
     public const string ProtocolError = "ProtocolError";

@@ -195,7 +195,7 @@ public class RedactingProtocolLoggerTests
         logger.Complete();
 
         Assert.Equal(
-            new[] { "C: DATA", "S: 354 go ahead", "C: [message content, 18 bytes, not recorded]", "S: 421 4.4.2 timeout" },
+            new[] { "C: DATA", "S: 354 go ahead", "C: [message content, 18 bytes, not recorded]", "S: 421 4.4.2 timeout [line not completed]" },
             logger.Lines);
         Assert.False(logger.ContentComplete);
     }

@@ -32,12 +32,42 @@ public class SecretScrubberTests
     }
 
     [Fact]
-    public void For_ShortPassword_ScrubsOnlyItsEncodedForms()
+    public void For_ShortPassword_ScrubsItWhereItStandsAlone_AndAllEncodedForms()
     {
-        // A three-character password would otherwise blank out reply codes and common words.
-        var scrubber = SecretScrubber.For("u", "250");
-        Assert.Equal("S: 250 2.0.0 Ok", scrubber.Scrub("S: 250 2.0.0 Ok"));
-        Assert.Equal("C: ***", scrubber.Scrub("C: " + B64("\0u\0250")));
+        // Under 4 characters the exact token is masked where it is delimited (over-masking a reply code
+        // rather than leaking), never inside a longer word.
+        var scrubber = SecretScrubber.For("u", "ab3");
+        Assert.Equal("S: 535 5.7.8 password *** rejected", scrubber.Scrub("S: 535 5.7.8 password ab3 rejected"));
+        Assert.Equal("S: 535 \"***\"", scrubber.Scrub("S: 535 \"ab3\""));
+        Assert.Equal("S: 250 cab3d Ok", scrubber.Scrub("S: 250 cab3d Ok"));
+        Assert.Equal("C: ***", scrubber.Scrub("C: " + B64("\0u\0ab3")));
+        Assert.Equal("C: ***", scrubber.Scrub("C: " + B64("\0u\0ab3").TrimEnd('=')));
+        Assert.Equal("S: 334 ***", scrubber.Scrub("S: 334 " + B64("ab3")));
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("12")]
+    [InlineData("Pa\u00df")]
+    [InlineData("correct horse battery staple")]
+    public void Scrub_RemovesEverySaslForm_OfAnyLength(string password)
+    {
+        var scrubber = SecretScrubber.For("tester@smtptls.test", password);
+        var forms = new[]
+        {
+            password,
+            B64("\0tester@smtptls.test\0" + password),
+            B64("tester@smtptls.test\0tester@smtptls.test\0" + password),
+            B64(password),
+        };
+        foreach (var form in forms)
+        {
+            foreach (var variant in new[] { form, form.TrimEnd('=') })
+            {
+                var scrubbed = scrubber.Scrub("535 5.7.8 echo: " + variant + " (rejected)");
+                Assert.Equal("535 5.7.8 echo: *** (rejected)", scrubbed.Replace("***=", "***").Replace("***=", "***"));
+            }
+        }
     }
 
     [Fact]
