@@ -67,13 +67,30 @@ internal sealed class KnowledgeBase
     {
         foreach (var rule in Rules)
         {
-            if (rule.Matches(input))
+            if (MatchesWithRetry(rule, input))
             {
                 return rule;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Tries <paramref name="rule"/>, once more when its pattern times out: the first match of a compiled
+    /// pattern includes compiling it to machine code, which on a busy machine can take longer than the timeout
+    /// by itself; a pattern that really runs away times out again and the exception goes to the caller.
+    /// </summary>
+    private static bool MatchesWithRetry(KnowledgeRule rule, ParsedInput input)
+    {
+        try
+        {
+            return rule.Matches(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return rule.Matches(input);
+        }
     }
 
     /// <summary>
