@@ -83,6 +83,9 @@ internal static class ReplyParser
         var lines = SplitLines(original, parsed);
         parsed.Text = string.Join("\n", lines);
 
+        // A pasted OAuth failure carries its reason base64-encoded in a 334 line: the rules read it decoded.
+        parsed.Text += SmtpTls.Sending.OAuthErrorChallenge.DecodedLines(lines);
+
         try
         {
             // Codes are looked for where no log field is: see LogShape.

@@ -90,6 +90,10 @@ public sealed class SecretScrubber
         return new SecretScrubber(forms);
     }
 
+    /// <summary>A scrubber that removes these forms too (e.g. those of an OAuth token, <see cref="OAuthSecretForms"/>).</summary>
+    /// <param name="forms">Further secret forms; null or empty entries are ignored.</param>
+    public SecretScrubber With(IEnumerable<string>? forms) => forms is null ? this : new SecretScrubber(_secrets.Concat(forms));
+
     /// <summary>Returns <paramref name="line"/> with every known secret form replaced by <see cref="Mask"/>.</summary>
     public string Scrub(string line)
     {

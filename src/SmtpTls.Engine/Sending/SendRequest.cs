@@ -118,6 +118,11 @@ internal sealed class SendRequest
             errors.Add(new SmtpSendInputError("TimeoutSeconds", options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture), LocalizedText.Format("Send.Error.InvalidTimeout", culture, options.Timeout.TotalSeconds)));
         }
 
+        if (options.OAuthCredential is not null && options.Credential is not null)
+        {
+            errors.Add(new SmtpSendInputError("AccessToken", null, LocalizedText.Get("Send.Error.AccessTokenWithCredential", culture)));
+        }
+
         if (errors.Count > 0 || target is null || from is null)
         {
             return null;

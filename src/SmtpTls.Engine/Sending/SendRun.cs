@@ -54,7 +54,9 @@ internal sealed class SendRun
         _culture = request.Culture;
         _testId = TestMessageFactory.NewTestId();
         var credential = _options.Credential;
-        var scrubber = SecretScrubber.For(credential?.UserName, credential?.Password);
+        var oauth = _options.OAuthCredential;
+        var scrubber = SecretScrubber.For(credential?.UserName, credential?.Password)
+            .With(oauth is null ? null : OAuthSecretForms.For(oauth.UserName, oauth.RevealToken()));
         _logger = new RedactingProtocolLogger(scrubber, _culture, _options.Transcript);
         _cleaner = new ServerTextCleaner(scrubber);
         _deadline = new SessionDeadline(_options.Timeout);
@@ -80,6 +82,7 @@ internal sealed class SendRun
         try
         {
             client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            CheckRequireTls(client);
             await AuthenticateAsync(client, cancellationToken).ConfigureAwait(false);
             await SendMessageAsync(client, cancellationToken).ConfigureAwait(false);
             await QuitAsync(client).ConfigureAwait(false);
@@ -186,6 +189,12 @@ internal sealed class SendRun
                 throw CertificateFailure(refusal.ErrorId!, check, ex);
             }
 
+            if (client is ClientCertificateRecorder { CertificateRequested: true })
+            {
+                // The server asked for a client certificate and then broke off: it wanted one it trusts.
+                throw ClientCertificateFailure(ex);
+            }
+
             return (TlsOutcome.HandshakeFailed, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -223,6 +232,7 @@ internal sealed class SendRun
         }
 
         _result.TlsEstablished = true;
+        RecordClientCertificate(client);
         _result.Protocol = TlsHandshake.MapProtocol(client.SslProtocol)?.ToString() ?? client.SslProtocol.ToString();
         _result.CipherSuite = CipherSuiteOf(client);
         _result.Certificate = check.Certificate;
@@ -233,11 +243,12 @@ internal sealed class SendRun
     private async Task AuthenticateAsync(SmtpClient client, CancellationToken cancellationToken)
     {
         var credential = _options.Credential;
-        var decision = SendPolicy.DecideAuthentication(credential is not null, client.IsSecure, _options.AllowInsecureAuthentication);
+        var oauth = _options.OAuthCredential;
+        var decision = SendPolicy.DecideAuthentication(credential is not null || oauth is not null, client.IsSecure, _options.AllowInsecureAuthentication);
 
         // Encrypted to a server whose certificate failed and was accepted only by -SkipCertificateValidation:
         // whoever answered can read the credentials, so that needs -AllowInsecureAuthentication as well.
-        if (credential is not null && client.IsSecure && _result.CertificateValidationSkipped)
+        if ((credential is not null || oauth is not null) && client.IsSecure && _result.CertificateValidationSkipped)
         {
             if (!_options.AllowInsecureAuthentication)
             {
@@ -265,6 +276,13 @@ internal sealed class SendRun
         if (decision.WarningKey is not null)
         {
             Warn(decision.WarningKey, _request.Endpoint);
+        }
+
+        if (oauth is not null)
+        {
+            _step = StepAuthenticate;
+            await OAuthLoginAsync(client, oauth, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         if (credential is null)
@@ -300,6 +318,93 @@ internal sealed class SendRun
         {
             throw Classify(ex);
         }
+    }
+
+    private async Task OAuthLoginAsync(SmtpClient client, SmtpOAuthCredential oauth, CancellationToken cancellationToken)
+    {
+        var mechanism = OAuthLogin.Choose(client, oauth);
+        if (mechanism is null)
+        {
+            var offered = string.Join(" ", client.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal));
+            throw new SendFailure(SmtpSendErrorIds.OAuthNotOffered, LocalizedText.Format("Send.Error.OAuthNotOffered", _culture, _request.Endpoint, offered.Length == 0 ? "-" : offered), null, "The SMTP server does not support OAUTHBEARER or XOAUTH2 authentication.", null);
+        }
+
+        _result.AuthenticationMechanism = mechanism.MechanismName;
+        try
+        {
+            await BoundedAsync(token => client.AuthenticateAsync(mechanism, token), client.Dispose, cancellationToken).ConfigureAwait(false);
+            _result.Authenticated = true;
+        }
+        catch (Exception ex) when (ex is MailKit.Security.AuthenticationException or SmtpCommandException)
+        {
+            var command = ex as SmtpCommandException ?? ex.InnerException as SmtpCommandException;
+            var reply = command is null ? _logger.LastReply : _logger.FindReply((int)command.StatusCode, command.Message) ?? (int)command.StatusCode + " " + command.Message;
+            reply ??= ex.Message;
+            var challenge = OAuthErrorChallenge.FromTranscript(_logger.Lines);
+            if (challenge is not null)
+            {
+                _logger.Note(LocalizedText.Format("Send.Note.OAuthChallenge", _culture, challenge.Json));
+            }
+
+            var status = challenge?.Status ?? "-";
+            var resolveText = challenge is null ? reply : reply + "\n" + challenge.ResolveLine;
+            throw new SendFailure(
+                SmtpSendErrorIds.OAuthTokenRejected,
+                LocalizedText.Format("Send.Error.OAuthTokenRejected", _culture, _request.Endpoint, oauth.UserName, mechanism.MechanismName, reply, status),
+                reply,
+                resolveText,
+                ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Classify(ex);
+        }
+    }
+
+    /// <summary>RFC 8689 §4.1: REQUIRETLS only over TLS with a verified certificate, and only to a server that advertises it.</summary>
+    private void CheckRequireTls(SmtpClient client)
+    {
+        if (!_options.RequireTls)
+        {
+            return;
+        }
+
+        if (!_result.TlsEstablished || _result.CertificateValidationSkipped)
+        {
+            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotVerified, LocalizedText.Format("Send.Error.RequireTlsNotVerified", _culture, _request.Endpoint), null, "REQUIRETLS refused by the client: the session is not TLS with a verified certificate (RFC 8689 4.1).", null);
+        }
+
+        if ((client.Capabilities & SmtpCapabilities.RequireTLS) == 0)
+        {
+            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotOffered, LocalizedText.Format("Send.Error.RequireTlsNotOffered", _culture, _request.Endpoint), null, "REQUIRETLS not advertised: the SMTP server does not support the REQUIRETLS extension (RFC 8689).", null);
+        }
+
+        client.RequireTLS = true;
+        _result.RequireTls = true;
+    }
+
+    private void RecordClientCertificate(SmtpClient client)
+    {
+        if (_options.ClientCertificate is { } certificate)
+        {
+            _result.ClientCertificate = certificate.Subject + " (" + certificate.Thumbprint + ")";
+        }
+
+        if (client is ClientCertificateRecorder recorder)
+        {
+            _result.ClientCertificateRequested = recorder.CertificateRequested;
+            if (recorder.CertificateRequested == true)
+            {
+                var named = recorder.AcceptableIssuers.Length == 0 ? "-" : string.Join("; ", recorder.AcceptableIssuers);
+                _logger.Note(LocalizedText.Format(_options.ClientCertificate is null ? "Send.Note.ClientCertificateRequestedNone" : "Send.Note.ClientCertificateRequested", _culture, named));
+            }
+        }
+    }
+
+    private SendFailure ClientCertificateFailure(Exception error)
+    {
+        var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
+        return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, ExceptionText.Describe(error)), null, "TLS client certificate required or rejected by the server: " + ExceptionText.Describe(error), error);
     }
 
     private async Task SendMessageAsync(SmtpClient client, CancellationToken cancellationToken)
@@ -434,8 +539,9 @@ internal sealed class SendRun
         throw Classify(last ?? new SocketException((int)SocketError.HostNotFound));
     }
 
-    private SmtpClient NewClient(CertificateCheck check) => new(_logger)
+    private SmtpClient NewClient(CertificateCheck check) => new ClientCertificateRecorder(_logger)
     {
+        ClientCertificates = _options.ClientCertificate is { } clientCertificate ? new System.Security.Cryptography.X509Certificates.X509CertificateCollection { clientCertificate } : null,
         Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
         LocalDomain = _request.HeloName,
 

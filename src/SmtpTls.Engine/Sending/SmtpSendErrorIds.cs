@@ -72,6 +72,21 @@ public static class SmtpSendErrorIds
     /// <summary>The server rejected the credentials.</summary>
     public const string AuthenticationFailed = "AuthenticationFailed";
 
+    /// <summary>The server rejected the OAuth access token (a 334 JSON error challenge, then 535 or 454).</summary>
+    public const string OAuthTokenRejected = "OAuthTokenRejected";
+
+    /// <summary>An access token was given but the server offers neither OAUTHBEARER nor XOAUTH2 on this connection.</summary>
+    public const string OAuthNotOffered = "OAuthNotOffered";
+
+    /// <summary>-RequireTls was given but the server does not advertise REQUIRETLS (RFC 8689); nothing was sent.</summary>
+    public const string RequireTlsNotOffered = "RequireTlsNotOffered";
+
+    /// <summary>-RequireTls was given but the session is not TLS with a verified certificate (RFC 8689 §4.1); nothing was sent.</summary>
+    public const string RequireTlsNotVerified = "RequireTlsNotVerified";
+
+    /// <summary>The server refused the session or the message because of the TLS client certificate (missing, unknown or untrusted).</summary>
+    public const string ClientCertificateRejected = "ClientCertificateRejected";
+
     /// <summary>The server requires authentication before it takes the message.</summary>
     public const string AuthenticationRequired = "AuthenticationRequired";
 

@@ -74,6 +74,18 @@ public sealed class SmtpSendResult
     /// <summary>Whether the client authenticated (AUTH) with -Credential.</summary>
     public bool Authenticated { get; set; }
 
+    /// <summary>The SASL mechanism used to authenticate with an access token: OAUTHBEARER or XOAUTH2; null otherwise.</summary>
+    public string? AuthenticationMechanism { get; set; }
+
+    /// <summary>Whether the message was sent with REQUIRETLS (RFC 8689).</summary>
+    public bool RequireTls { get; set; }
+
+    /// <summary>Subject and thumbprint of the TLS client certificate offered to the server; null when none was given.</summary>
+    public string? ClientCertificate { get; set; }
+
+    /// <summary>Whether the server asked for a client certificate in the handshake; null where the platform does not tell.</summary>
+    public bool? ClientCertificateRequested { get; set; }
+
     /// <summary>
     /// The SMTP dialogue, one line each: <c>C: </c> client, <c>S: </c> server, <c>* </c> notes. AUTH
     /// payloads and passwords are replaced by <c>***</c>; the message content is left out.

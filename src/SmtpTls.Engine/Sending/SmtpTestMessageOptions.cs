@@ -58,6 +58,18 @@ public sealed class SmtpTestMessageOptions
     /// <summary>Credentials for AUTH; null sends without authenticating.</summary>
     public NetworkCredential? Credential { get; set; }
 
+    /// <summary>An OAuth 2.0 access token for AUTH (OAUTHBEARER when offered, else XOAUTH2); mutually exclusive with <see cref="Credential"/>.</summary>
+    public SmtpOAuthCredential? OAuthCredential { get; set; }
+
+    /// <summary>The TLS client certificate, with its private key, presented when the server asks for one.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>
+    /// Send with REQUIRETLS (RFC 8689): only over TLS with a verified certificate, and only when the server
+    /// advertises REQUIRETLS; otherwise nothing is sent.
+    /// </summary>
+    public bool RequireTls { get; set; }
+
     /// <summary>The TLS policy. Default <see cref="SmtpSendTlsMode.Auto"/>: TLS required.</summary>
     public SmtpSendTlsMode TlsMode { get; set; } = SmtpSendTlsMode.Auto;
 

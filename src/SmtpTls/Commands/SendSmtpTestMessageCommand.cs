@@ -27,6 +27,7 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private TrustAnchors? _anchors;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _clientCertificate;
 
     /// <summary>Host name, IPv4/IPv6 literal, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -61,6 +62,37 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>
+    /// An OAuth 2.0 access token (SecureString or plain string) for AUTH OAUTHBEARER, or XOAUTH2 where only that is
+    /// offered; needs -UserName; only over TLS unless -AllowInsecureAuthentication. Never shown in the transcript.
+    /// </summary>
+    [Parameter]
+    [SecureStringTransformation]
+    [ValidateNotNull]
+    public System.Security.SecureString? AccessToken { get; set; }
+
+    /// <summary>The mailbox the access token was issued for (required with -AccessToken).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? UserName { get; set; }
+
+    /// <summary>
+    /// The TLS client certificate presented when the server asks: an X509Certificate2 with its private key, a PFX/P12
+    /// path, or a PEM file holding the certificate and its key.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? ClientCertificate { get; set; }
+
+    /// <summary>The password of the -ClientCertificate PFX file or encrypted PEM key.</summary>
+    [Parameter]
+    [SecureStringTransformation]
+    public System.Security.SecureString? ClientCertificatePassword { get; set; }
+
+    /// <summary>Send with REQUIRETLS (RFC 8689): only over verified TLS to a server that advertises it; otherwise nothing is sent.</summary>
+    [Parameter]
+    public SwitchParameter RequireTls { get; set; }
 
     /// <summary>Auto (default: implicit TLS on 465, else STARTTLS required), StartTls, Implicit, Opportunistic or None.</summary>
     [Parameter]
@@ -97,6 +129,12 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        LoadClientCertificate();
+        if (AccessToken is not null && string.IsNullOrEmpty(UserName))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(LocalizedText.Get("Send.Error.AccessTokenNeedsUserName", CultureInfo.CurrentUICulture)), "UserNameMissing", ErrorCategory.InvalidArgument, null));
+        }
+
         if (string.IsNullOrEmpty(TrustedRootPath))
         {
             return;
@@ -132,6 +170,9 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             Culture = culture,
             Credential = ToNetworkCredential(Credential),
+            OAuthCredential = AccessToken is null || string.IsNullOrEmpty(UserName) ? null : new SmtpOAuthCredential(UserName!, AccessToken),
+            ClientCertificate = _clientCertificate,
+            RequireTls = RequireTls.IsPresent,
             Warning = text => TryAdd(messages, (true, text)),
             Transcript = verbose ? line => TryAdd(messages, (false, "[" + Server + "] " + line)) : null,
         };
@@ -223,6 +264,30 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     /// <inheritdoc />
     public void Dispose() => _stop.Dispose();
 
+    private void LoadClientCertificate()
+    {
+        if (ClientCertificate is null)
+        {
+            return;
+        }
+
+        var value = ClientCertificate is PSObject wrapped ? wrapped.BaseObject : ClientCertificate;
+        try
+        {
+            _clientCertificate = value switch
+            {
+                System.Security.Cryptography.X509Certificates.X509Certificate2 certificate => ClientCertificateSource.Checked(certificate),
+                string path => ClientCertificateSource.Load(GetUnresolvedProviderPathFromPSPath(path), ClientCertificatePassword),
+                FileInfo file => ClientCertificateSource.Load(file.FullName, ClientCertificatePassword),
+                _ => throw new ArgumentException(LocalizedText.Format("Send.Error.ClientCertificateType", CultureInfo.CurrentUICulture, value.GetType().FullName)),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException or ItemNotFoundException or NotSupportedException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message), "ClientCertificateInvalid", ErrorCategory.InvalidArgument, value is string ? value : null));
+        }
+    }
+
     private static void TryAdd(BlockingCollection<(bool, string)> messages, (bool, string) item)
     {
         try
@@ -251,7 +316,9 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
         SmtpSendErrorIds.TlsNotOffered or SmtpSendErrorIds.TlsNotAvailable or SmtpSendErrorIds.AuthenticationNotOffered => ErrorCategory.ResourceUnavailable,
         SmtpSendErrorIds.TlsHandshakeFailed or SmtpSendErrorIds.TlsNotEstablished or SmtpSendErrorIds.TlsRequired
             or SmtpSendErrorIds.CertificateUntrusted or SmtpSendErrorIds.CertificateExpired or SmtpSendErrorIds.CertificateNameMismatch
-            or SmtpSendErrorIds.InsecureAuthenticationRefused => ErrorCategory.SecurityError,
+            or SmtpSendErrorIds.InsecureAuthenticationRefused or SmtpSendErrorIds.RequireTlsNotVerified or SmtpSendErrorIds.ClientCertificateRejected => ErrorCategory.SecurityError,
+        SmtpSendErrorIds.OAuthTokenRejected => ErrorCategory.AuthenticationError,
+        SmtpSendErrorIds.OAuthNotOffered or SmtpSendErrorIds.RequireTlsNotOffered => ErrorCategory.ResourceUnavailable,
         SmtpSendErrorIds.AuthenticationFailed or SmtpSendErrorIds.AuthenticationRequired => ErrorCategory.AuthenticationError,
         SmtpSendErrorIds.SenderRejected or SmtpSendErrorIds.RecipientRejected or SmtpSendErrorIds.MessageRejected or SmtpSendErrorIds.ConnectionRejected => ErrorCategory.PermissionDenied,
         SmtpSendErrorIds.ConnectionFailed => ErrorCategory.ConnectionError,

@@ -28,6 +28,18 @@ internal sealed class SubmissionDialogue
 
     public Func<string, string> RcptReply { get; init; } = _ => "250 2.1.5 Ok";
 
+    /// <summary>EHLO keywords offered inside TLS only (e.g. "REQUIRETLS").</summary>
+    public string[] ExtensionsAfterTls { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// For AUTH OAUTHBEARER and XOAUTH2: given the bearer token, the JSON error the server sends in a
+    /// 334 challenge before its 535, or null to accept the token.
+    /// </summary>
+    public Func<string, string?> OAuthError { get; init; } = _ => null;
+
+    /// <summary>The bearer tokens the server received, in order.</summary>
+    public ConcurrentQueue<string> BearerTokens { get; } = new();
+
     public string FinalReply { get; init; } = "250 2.0.0 Ok: queued as 4Y7Q1f2abc";
 
     /// <summary>After the message's final dot, say nothing (the client must time out).</summary>
@@ -61,6 +73,11 @@ internal sealed class SubmissionDialogue
                         lines.Add("STARTTLS");
                     }
 
+                    if (session.IsTls)
+                    {
+                        lines.AddRange(ExtensionsAfterTls);
+                    }
+
                     if (AuthMechanisms is not null && (session.IsTls || AuthBeforeTls))
                     {
                         lines.Add("AUTH " + AuthMechanisms);
@@ -83,7 +100,9 @@ internal sealed class SubmissionDialogue
                     break;
 
                 case "MAIL":
-                    await session.WriteLineAsync("250 2.1.0 Ok", ct);
+                    // RFC 8689 §4: REQUIRETLS is an unknown MAIL parameter to a server that does not offer it.
+                    var requireTls = line.EndsWith(" REQUIRETLS", StringComparison.OrdinalIgnoreCase);
+                    await session.WriteLineAsync(requireTls && !ExtensionsAfterTls.Contains("REQUIRETLS") ? "555 5.5.4 Unsupported option: REQUIRETLS" : "250 2.1.0 Ok", ct);
                     break;
 
                 case "RCPT":
@@ -132,7 +151,30 @@ internal sealed class SubmissionDialogue
     {
         var parts = line.Split(' ');
         var mechanism = parts.Length > 1 ? parts[1].ToUpperInvariant() : string.Empty;
-        if (mechanism == "PLAIN" && parts.Length < 3)
+        if (mechanism is "OAUTHBEARER" or "XOAUTH2")
+        {
+            var initial = parts.Length > 2 ? parts[2] : null;
+            if (initial is null)
+            {
+                await session.WriteLineAsync("334 ", ct);
+                initial = await session.ReadLineAsync(ct) ?? string.Empty;
+                Received.Enqueue(initial);
+            }
+
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(initial));
+            var start = decoded.IndexOf("auth=Bearer ", StringComparison.Ordinal) + "auth=Bearer ".Length;
+            var token = decoded.Substring(start, decoded.IndexOf('\x01', start) - start);
+            BearerTokens.Enqueue(token);
+            if (OAuthError(token) is { } error)
+            {
+                // RFC 7628 §3.2.2: the error as a challenge, the client's dummy response, then the failure.
+                await session.WriteLineAsync("334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(error)), ct);
+                Received.Enqueue(await session.ReadLineAsync(ct) ?? string.Empty);
+                await session.WriteLineAsync("535 5.7.8 Authentication credentials invalid", ct);
+                return;
+            }
+        }
+        else if (mechanism == "PLAIN" && parts.Length < 3)
         {
             await session.WriteLineAsync("334 ", ct);
             Received.Enqueue(await session.ReadLineAsync(ct) ?? string.Empty);
