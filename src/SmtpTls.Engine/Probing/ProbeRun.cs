@@ -319,6 +319,7 @@ internal sealed class ProbeRun
         {
             _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
             _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
+            _result.Extensions = SmtpExtensions.FromKeywords(_result.CapabilitiesAfterTls);
             await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -365,6 +366,12 @@ internal sealed class ProbeRun
         _result.NegotiatedProtocol = session.Protocol;
         _result.CipherSuite = session.CipherSuite;
         _result.PresentedChain = session.PresentedChain;
+        _result.ClientCertificateRequested = session.ClientCertificateRequested;
+        _result.ClientCertificateAuthorities = session.ClientCertificateAuthorities;
+        if (session.ClientCertificateRequested == true)
+        {
+            Note(LocalizedText.Format("Probe.ClientCertificateRequested", _culture, session.ClientCertificateAuthorities.Length == 0 ? "-" : string.Join("; ", session.ClientCertificateAuthorities)));
+        }
         Note(LocalizedText.Format("Probe.TlsEstablished", _culture, session.Protocol?.ToString() ?? "?", session.CipherSuite ?? "?"));
         if (session.PresentedChain.Length > 0)
         {
@@ -380,6 +387,7 @@ internal sealed class ProbeRun
             {
                 _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
                 _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
+                _result.Extensions = SmtpExtensions.FromKeywords(_result.CapabilitiesAfterTls);
             }
         }
 

@@ -70,6 +70,18 @@ public sealed class SmtpTlsResult
     /// <summary>The EHLO keywords inside TLS.</summary>
     public string[] CapabilitiesAfterTls { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The extensions of the EHLO reply inside TLS as typed flags (REQUIRETLS, SMTPUTF8, CHUNKING, 8BITMIME,
+    /// PIPELINING, SIZE with its value); null when no EHLO inside TLS was read.
+    /// </summary>
+    public SmtpExtensions? Extensions { get; set; }
+
+    /// <summary>Whether the server asked for a TLS client certificate in the handshake; null when no handshake completed or the platform does not tell.</summary>
+    public bool? ClientCertificateRequested { get; set; }
+
+    /// <summary>The distinguished names of the CAs the server named when it asked for a client certificate (may be empty).</summary>
+    public string[] ClientCertificateAuthorities { get; set; } = Array.Empty<string>();
+
     /// <summary>The SASL mechanisms offered before TLS; should be empty.</summary>
     public string[] AuthBeforeTls { get; set; } = Array.Empty<string>();
 

@@ -61,6 +61,8 @@ internal static class TlsHandshake
             return true;
         }
 
+        bool? clientCertificateRequested = null;
+        var clientCertificateAuthorities = Array.Empty<string>();
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false, Record);
         try
         {
@@ -81,7 +83,21 @@ internal static class TlsHandshake
                         // certificate analysis (offline, the anchors or the system store), so that this one
                         // build serves the verdict too (ChainBuilder.FromHandshake) instead of a second one.
                         CertificateChainPolicy = ChainBuilder.FirstPolicy(anchors, DateTimeOffset.UtcNow),
+
+                        // Called once the server's CertificateRequest has arrived (its certificate is known by
+                        // then): records the request and the CA names in it, and presents nothing.
+                        LocalCertificateSelectionCallback = (_, _, _, remote, issuers) =>
+                        {
+                            if (remote is not null)
+                            {
+                                clientCertificateRequested = true;
+                                clientCertificateAuthorities = issuers ?? Array.Empty<string>();
+                            }
+
+                            return null!;
+                        },
                     };
+                    clientCertificateRequested = false;
                     await ssl.AuthenticateAsClientAsync(options, token).ConfigureAwait(false);
 #else
                     await ssl.AuthenticateAsClientAsync(targetHost, null, SslProtocols.None, checkCertificateRevocation: false).ConfigureAwait(false);
@@ -103,6 +119,8 @@ internal static class TlsHandshake
         return new TlsSession(ssl, MapProtocol(ssl.SslProtocol), CipherSuiteOf(ssl), presented ?? Array.Empty<X509Certificate2>(), policyErrors)
         {
             HandshakeChain = handshakeChain,
+            ClientCertificateRequested = clientCertificateRequested,
+            ClientCertificateAuthorities = clientCertificateAuthorities,
         };
     }
 

@@ -35,5 +35,11 @@ internal sealed class TlsSession : IDisposable
     /// </summary>
     public BuiltChain? HandshakeChain { get; set; }
 
+    /// <summary>Whether the server sent a CertificateRequest; null where the platform does not tell (netstandard2.0).</summary>
+    public bool? ClientCertificateRequested { get; set; }
+
+    /// <summary>The distinguished names of the CAs the server named in its CertificateRequest (may be empty).</summary>
+    public string[] ClientCertificateAuthorities { get; set; } = Array.Empty<string>();
+
     public void Dispose() => Stream.Dispose();
 }

@@ -29,17 +29,21 @@ internal sealed class ClientCertificateRecorder : SmtpClient
         var options = base.GetSslClientAuthenticationOptions(host, remoteCertificateValidationCallback);
         CertificateRequested = false;
         var configured = options.ClientCertificates;
-        options.LocalCertificateSelectionCallback = (_, _, local, remote, issuers) =>
+
+        // Offered only from the callback: with ClientCertificates set, SslStream on Linux picks the certificate
+        // before the handshake and never says whether the server asked for it.
+        options.ClientCertificates = null;
+        options.LocalCertificateSelectionCallback = (_, _, _, remote, issuers) =>
         {
             // SslStream calls this once the server's CertificateRequest has arrived (remote is then known).
-            if (remote is not null)
+            if (remote is null)
             {
-                CertificateRequested = true;
-                AcceptableIssuers = issuers ?? System.Array.Empty<string>();
+                return null!;
             }
 
-            var candidates = local ?? configured;
-            return candidates is { Count: > 0 } ? candidates[0] : null!;
+            CertificateRequested = true;
+            AcceptableIssuers = issuers ?? System.Array.Empty<string>();
+            return configured is { Count: > 0 } ? configured[0] : null!;
         };
         return options;
     }
