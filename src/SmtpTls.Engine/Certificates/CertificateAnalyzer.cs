@@ -17,6 +17,8 @@ public static class CertificateAnalyzer
     /// <summary>The default warning period for <see cref="SmtpCertificateInfo.ExpiresSoon"/>.</summary>
     public const int DefaultExpiryWarningDays = 30;
 
+    private static readonly X509ChainStatusFlags[] AllFlags = (X509ChainStatusFlags[])Enum.GetValues(typeof(X509ChainStatusFlags));
+
     /// <summary>Analyses <paramref name="presentedChain"/> as valid at <paramref name="now"/>.</summary>
     /// <param name="presentedChain">The certificates exactly as the server sent them, leaf first.</param>
     /// <param name="expectedName">The host name or IP address the certificate must name; null to skip the check.</param>
@@ -70,12 +72,13 @@ public static class CertificateAnalyzer
         anchors ??= TrustAnchors.None;
         culture ??= CultureInfo.CurrentUICulture;
         var leaf = presentedChain[0];
-        var info = DescribeLeaf(leaf, now, expiryWarningDays);
+        var facts = new FactCache();
+        var info = DescribeLeaf(leaf, now, expiryWarningDays, facts.Of(leaf));
 
-        info.PresentedChain = presentedChain.Select(c => Element(c, "Server")).ToArray();
+        info.PresentedChain = presentedChain.Select(c => Element(c, "Server", facts)).ToArray();
 
         var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now, firstPass);
-        DescribeChain(info, chain, presentedChain, anchors, culture);
+        DescribeChain(info, chain, presentedChain, anchors, culture, facts);
 
         if (!string.IsNullOrWhiteSpace(expectedName))
         {
@@ -87,7 +90,7 @@ public static class CertificateAnalyzer
         return info;
     }
 
-    private static SmtpCertificateInfo DescribeLeaf(X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays)
+    private static SmtpCertificateInfo DescribeLeaf(X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays, Facts leafFacts)
     {
         var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(leaf);
         var (keyAlgorithm, keySize, curve) = CertificateFacts.Key(leaf);
@@ -109,14 +112,14 @@ public static class CertificateAnalyzer
             IsExpired = notAfterUtc < nowUtc,
             IsNotYetValid = notBeforeUtc > nowUtc,
             ExpiresSoon = notAfterUtc <= nowUtc.AddDays(expiryWarningDays),
-            Thumbprint = leaf.Thumbprint.ToUpperInvariant(),
-            Sha256Fingerprint = CertificateFacts.Sha256Hex(leaf).ToUpperInvariant(),
+            Thumbprint = leafFacts.Thumbprint,
+            Sha256Fingerprint = leafFacts.Sha256Fingerprint,
             SerialNumber = leaf.SerialNumber.ToUpperInvariant(),
             KeyAlgorithm = keyAlgorithm,
             KeySize = keySize,
             KeyCurve = curve,
             SignatureAlgorithm = CertificateFacts.SignatureAlgorithm(leaf),
-            IsSelfSigned = CertificateFacts.IsSelfIssued(leaf),
+            IsSelfSigned = leafFacts.IsSelfSigned,
             Certificate = leaf,
             TlsaSha256 = tlsa,
             TlsaRecord = "3 1 1 " + tlsa,
@@ -124,7 +127,7 @@ public static class CertificateAnalyzer
         };
     }
 
-    private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture)
+    private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture, FactCache facts)
     {
         var statuses = new List<string>();
         var elements = new List<SmtpCertificateChainElement>();
@@ -137,7 +140,7 @@ public static class CertificateAnalyzer
         if (end is not null && ((chain.Flags | end.Flags) & X509ChainStatusFlags.PartialChain) != 0)
         {
             info.MissingIssuer = end.Certificate.Issuer;
-            lastIsLeafOnly = !CertificateFacts.IsCertificateAuthority(end.Certificate);
+            lastIsLeafOnly = !facts.Of(end.Certificate).IsCertificateAuthority;
             info.IncompleteChain = lastIsLeafOnly;
         }
 
@@ -153,7 +156,7 @@ public static class CertificateAnalyzer
                 flags |= chain.Flags & X509ChainStatusFlags.PartialChain;
             }
 
-            var element = Element(built.Certificate, source);
+            var element = Element(built.Certificate, source, facts);
             element.Status = Describe(built.Certificate, flags, built.Information, i == last, lastIsLeafOnly, culture).ToArray();
             elements.Add(element);
             statuses.AddRange(element.Status);
@@ -179,9 +182,14 @@ public static class CertificateAnalyzer
 
     private static IEnumerable<string> Describe(X509Certificate2 certificate, X509ChainStatusFlags flags, string information, bool isLast, bool leafOnly, CultureInfo culture)
     {
-        foreach (X509ChainStatusFlags flag in Enum.GetValues(typeof(X509ChainStatusFlags)))
+        if (flags == X509ChainStatusFlags.NoError)
         {
-            if (flag == X509ChainStatusFlags.NoError || !flags.HasFlag(flag))
+            yield break;
+        }
+
+        foreach (var flag in AllFlags)
+        {
+            if (flag == X509ChainStatusFlags.NoError || (flags & flag) == 0)
             {
                 continue;
             }
@@ -202,17 +210,65 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source) => new()
+    private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source, FactCache cache)
     {
-        Subject = certificate.Subject,
-        Issuer = certificate.Issuer,
-        NotBefore = certificate.NotBefore,
-        NotAfter = certificate.NotAfter,
-        Thumbprint = certificate.Thumbprint.ToUpperInvariant(),
-        Sha256Fingerprint = CertificateFacts.Sha256Hex(certificate).ToUpperInvariant(),
-        IsCertificateAuthority = CertificateFacts.IsCertificateAuthority(certificate),
-        IsSelfSigned = CertificateFacts.IsSelfIssued(certificate),
-        Source = source,
-        Certificate = certificate,
-    };
+        var facts = cache.Of(certificate);
+        return new()
+        {
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            NotBefore = certificate.NotBefore,
+            NotAfter = certificate.NotAfter,
+            Thumbprint = facts.Thumbprint,
+            Sha256Fingerprint = facts.Sha256Fingerprint,
+            IsCertificateAuthority = facts.IsCertificateAuthority,
+            IsSelfSigned = facts.IsSelfSigned,
+            Source = source,
+            Certificate = certificate,
+        };
+    }
+
+    /// <summary>The hashes and flags of one certificate, worked out once per analysis.</summary>
+    private sealed class Facts
+    {
+        public Facts(X509Certificate2 certificate)
+        {
+            Thumbprint = certificate.Thumbprint.ToUpperInvariant();
+            Sha256Fingerprint = CertificateFacts.Hex(CertificateFacts.Sha256Of(certificate), upper: true);
+            IsCertificateAuthority = CertificateFacts.IsCertificateAuthority(certificate);
+            IsSelfSigned = CertificateFacts.IsSelfIssued(certificate);
+        }
+
+        public string Thumbprint { get; }
+
+        public string Sha256Fingerprint { get; }
+
+        public bool IsCertificateAuthority { get; }
+
+        public bool IsSelfSigned { get; }
+    }
+
+    /// <summary>
+    /// Facts by certificate: a leaf and its intermediates appear in the presented chain and again in the
+    /// built chain (the chain builder hands back the same instances), and each is hashed only once.
+    /// </summary>
+    private sealed class FactCache
+    {
+        private readonly List<(X509Certificate2 Certificate, Facts Facts)> _known = new(4);
+
+        public Facts Of(X509Certificate2 certificate)
+        {
+            foreach (var (known, facts) in _known)
+            {
+                if (CertificateFacts.SameCertificate(known, certificate))
+                {
+                    return facts;
+                }
+            }
+
+            var computed = new Facts(certificate);
+            _known.Add((certificate, computed));
+            return computed;
+        }
+    }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
@@ -63,44 +62,59 @@ internal static class CertificateFacts
     };
 
     /// <summary>Lower-case hex of SHA-256 over the certificate's DER.</summary>
-    public static string Sha256Hex(X509Certificate2 certificate) => Hex(Sha256(certificate.RawData), upper: false);
+    public static string Sha256Hex(X509Certificate2 certificate) => Hex(Sha256Of(certificate), upper: false);
+
+    /// <summary>SHA-256 over the certificate's DER, without copying it first where the runtime allows.</summary>
+    public static byte[] Sha256Of(X509Certificate2 certificate)
+    {
+#if NET8_0_OR_GREATER
+        return SHA256.HashData(certificate.RawDataMemory.Span);
+#else
+        return Sha256(certificate.RawData);
+#endif
+    }
 
     public static byte[] Sha256(byte[] data)
     {
+#if NET8_0_OR_GREATER
+        return SHA256.HashData(data);
+#else
         using var sha = SHA256.Create();
         return sha.ComputeHash(data);
+#endif
     }
 
     public static string Hex(byte[] data, bool upper)
     {
-        var format = upper ? "X2" : "x2";
-        var builder = new StringBuilder(data.Length * 2);
-        foreach (var b in data)
+        // One char array, no per-byte string (this runs for every certificate of every check).
+        var digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        var chars = new char[data.Length * 2];
+        for (var i = 0; i < data.Length; i++)
         {
-            builder.Append(b.ToString(format, System.Globalization.CultureInfo.InvariantCulture));
+            chars[2 * i] = digits[data[i] >> 4];
+            chars[(2 * i) + 1] = digits[data[i] & 0xF];
         }
 
-        return builder.ToString();
+        return new string(chars);
     }
 
+    /// <summary>Whether both hold the same DER bytes.</summary>
+    /// <remarks>
+    /// Reference equality first: the chain code hands the same instances around. On .NET 8+ the bytes
+    /// are compared in place (RawData returns a fresh copy on every call, two per comparison).
+    /// </remarks>
     public static bool SameCertificate(X509Certificate2 a, X509Certificate2 b)
     {
-        var x = a.RawData;
-        var y = b.RawData;
-        if (x.Length != y.Length)
+        if (ReferenceEquals(a, b))
         {
-            return false;
+            return true;
         }
 
-        for (var i = 0; i < x.Length; i++)
-        {
-            if (x[i] != y[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
+#if NET8_0_OR_GREATER
+        return a.RawDataMemory.Span.SequenceEqual(b.RawDataMemory.Span);
+#else
+        return Same(a.RawData, b.RawData);
+#endif
     }
 
     /// <summary>The DER SubjectPublicKeyInfo of the certificate: what DANE selector 1 hashes.</summary>

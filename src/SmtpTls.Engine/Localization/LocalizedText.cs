@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Xml;
 
 namespace SmtpTls.Localization;
@@ -19,8 +21,10 @@ namespace SmtpTls.Localization;
 public static class LocalizedText
 {
     private const string ResourcePrefix = "SmtpTls.Localization.Texts.";
-    private static readonly object Sync = new();
-    private static readonly Dictionary<string, IReadOnlyDictionary<string, string>> Tables = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Tables = new(StringComparer.OrdinalIgnoreCase);
+
+    // Every finding and transcript note looks a text up: the chain of a culture is worked out once.
+    private static readonly ConcurrentDictionary<string, string[]> Chains = new(StringComparer.Ordinal);
 
     /// <summary>The languages that ship with translations.</summary>
     public static IReadOnlyList<string> Languages { get; } = new[] { "en", "de" };
@@ -35,7 +39,14 @@ public static class LocalizedText
             throw new ArgumentException("A text key is required.", nameof(key));
         }
 
-        foreach (var language in LanguageChain(culture ?? CultureInfo.CurrentUICulture))
+        var effective = culture ?? CultureInfo.CurrentUICulture;
+        if (!Chains.TryGetValue(effective.Name, out var chain))
+        {
+            chain = LanguageChain(effective).ToArray();
+            Chains[effective.Name] = chain;
+        }
+
+        foreach (var language in chain)
         {
             if (Table(language).TryGetValue(key, out var text))
             {
@@ -105,19 +116,7 @@ public static class LocalizedText
         return "en";
     }
 
-    private static IReadOnlyDictionary<string, string> Table(string language)
-    {
-        lock (Sync)
-        {
-            if (!Tables.TryGetValue(language, out var table))
-            {
-                table = LoadTable(language);
-                Tables[language] = table;
-            }
-
-            return table;
-        }
-    }
+    private static IReadOnlyDictionary<string, string> Table(string language) => Tables.GetOrAdd(language, LoadTable);
 
     private static IReadOnlyDictionary<string, string> LoadTable(string language)
     {

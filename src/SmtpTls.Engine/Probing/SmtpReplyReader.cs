@@ -105,7 +105,8 @@ internal sealed class SmtpReplyReader
 
     private async Task<string> ReadLineAsync(bool exact, CancellationToken cancellationToken)
     {
-        var line = new MemoryStream();
+        // Only a line that spans reads is assembled in a stream; a line inside the buffer is decoded in place.
+        MemoryStream? line = null;
         while (true)
         {
             if (_start == _end)
@@ -115,7 +116,7 @@ internal sealed class SmtpReplyReader
                     : await _stream.ReadAsync(_buffer, 0, exact ? 1 : _buffer.Length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    var partial = line.Length > 0 ? Printable(Encoding.ASCII.GetString(line.ToArray())) : null;
+                    var partial = line is { Length: > 0 } ? Printable(Encoding.ASCII.GetString(line.ToArray())) : null;
                     throw new EndOfStreamException(partial is null ? "The server closed the connection." : "The server closed the connection in the middle of a line: " + partial);
                 }
 
@@ -125,26 +126,39 @@ internal sealed class SmtpReplyReader
 
             var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             var take = (newline < 0 ? _end : newline) - _start;
-            if (line.Length + take > _maxLineLength)
+            if ((line?.Length ?? 0) + take > _maxLineLength)
             {
+                line ??= new MemoryStream();
                 line.Write(_buffer, _start, Math.Min(take, 80));
                 throw new SmtpProtocolException("Probe.NotSmtp.LineTooLong", _maxLineLength, Printable(Encoding.ASCII.GetString(line.ToArray()), 60));
             }
 
-            line.Write(_buffer, _start, take);
             if (newline < 0)
             {
+                line ??= new MemoryStream();
+                line.Write(_buffer, _start, take);
                 _start = _end;
                 continue;
             }
 
+            string text;
+            if (line is null)
+            {
+                var length = take > 0 && _buffer[_start + take - 1] == '\r' ? take - 1 : take;
+                text = Latin1(_buffer, _start, length);
+            }
+            else
+            {
+                line.Write(_buffer, _start, take);
+                var bytes = line.ToArray();
+                text = Latin1(bytes, 0, bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length);
+            }
+
             _start = newline + 1;
-            var bytes = line.ToArray();
-            var length = bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length;
 
             // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws;
             // control characters (ESC, the 8-bit CSI and OSC) are escaped before the line is kept anywhere.
-            return VisibleText.Escape(Latin1(bytes, length))!;
+            return VisibleText.Escape(text)!;
         }
     }
 
@@ -205,12 +219,12 @@ internal sealed class SmtpReplyReader
         return builder.ToString();
     }
 
-    private static string Latin1(byte[] bytes, int length)
+    private static string Latin1(byte[] bytes, int offset, int length)
     {
         var chars = new char[length];
         for (var i = 0; i < length; i++)
         {
-            chars[i] = (char)bytes[i];
+            chars[i] = (char)bytes[offset + i];
         }
 
         return new string(chars);

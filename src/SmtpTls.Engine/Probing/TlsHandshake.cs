@@ -154,23 +154,21 @@ internal static class TlsHandshake
 
     private static X509Certificate2[] CopyPresentedChain(X509Certificate? leaf, X509Chain? chain)
     {
-        var result = new List<X509Certificate2>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var result = new List<X509Certificate2>(3);
         if (leaf is not null)
         {
             // X509Certificate2(X509Certificate) duplicates the platform handle of the certificate this
             // connection received; it stays valid after SslStream disposes its own object.
-            var copy = new X509Certificate2(leaf);
-            result.Add(copy);
-            seen.Add(copy.Thumbprint);
+            result.Add(new X509Certificate2(leaf));
         }
 
         // The intermediates the server sent are in ExtraStore; the built chain may hold store certificates instead.
+        // Duplicates are found by their bytes (compared in place on .NET 8+), not by hashing each one.
         if (chain is not null)
         {
             foreach (var extra in chain.ChainPolicy.ExtraStore)
             {
-                if (seen.Add(extra.Thumbprint))
+                if (!result.Exists(known => CertificateFacts.SameCertificate(known, extra)))
                 {
                     result.Add(new X509Certificate2(extra));
                 }
