@@ -228,7 +228,8 @@ Describe 'Test-SmtpTls with many targets in one call' {
         }
         $timeout = 2
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $results = @(Test-SmtpTls -Server $targets -ServerName mail.smtptls.test -TrustedRootPath $Bed.CaFile -TimeoutSeconds $timeout -ErrorAction Stop)
+        # Every target is on 127.0.0.1: -ThrottleLimitPerAddress 0 lifts the politeness limit of 5 per address.
+        $results = @(Test-SmtpTls -Server $targets -ServerName mail.smtptls.test -TrustedRootPath $Bed.CaFile -TimeoutSeconds $timeout -ThrottleLimitPerAddress 0 -ErrorAction Stop)
         $elapsed = $clock.Elapsed.TotalSeconds
 
         $results.Count | Should -Be 1000
@@ -256,7 +257,7 @@ Describe 'Test-SmtpTls with many targets in one call' {
         if (Skip-WithoutPostfix) { return }
         $closed = "127.0.0.1:$(Get-ClosedPort)"
         $targets = @($Tarpit) + @(1..20 | ForEach-Object { Get-Endpoint good }) + @($closed, (Get-Endpoint expired), (Get-Endpoint 'no-starttls'))
-        $parameters = @{ Server = $targets; ServerName = 'mail.smtptls.test'; TrustedRootPath = $Bed.CaFile; TimeoutSeconds = 1 }
+        $parameters = @{ Server = $targets; ServerName = 'mail.smtptls.test'; TrustedRootPath = $Bed.CaFile; TimeoutSeconds = 1; ThrottleLimitPerAddress = 0 }
 
         $streamed = @(Test-SmtpTls @parameters)
         $streamed.Count | Should -Be $targets.Count
@@ -291,7 +292,9 @@ Describe 'Test-SmtpTls with many targets in one call' {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().
-            AddCommand('Test-SmtpTls').AddParameter('Server', $targets).AddParameter('TimeoutSeconds', 60).AddParameter('ThrottleLimit', 48)
+            AddCommand('Test-SmtpTls').AddParameter('Server', $targets).AddParameter('TimeoutSeconds', 60).AddParameter('ThrottleLimit', 48).
+            # All on one address: lift the per-address limit of 5, or only 5 would be in flight.
+            AddParameter('ThrottleLimitPerAddress', 0)
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 1500
             Get-EstablishedTo $Bed.Hostile.tarpit.Port | Should -BeGreaterThan 10 -Because 'checks are in flight'

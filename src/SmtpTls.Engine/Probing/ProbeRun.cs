@@ -35,6 +35,12 @@ internal sealed class ProbeRun
     private string? _failureText;
     private Exception? _failureException;
     private Certificates.BuiltChain? _handshakeChain;
+    private IDisposable? _addressLease;
+    private CancellationTokenSource? _call;
+    private CancellationToken _callerToken;
+    private TimeSpan _waitedForAddress;
+    private SmtpReply? _refusal;
+    private bool _refusalAtStartTls;
 
     public ProbeRun(SmtpTlsProbeOptions options)
     {
@@ -62,7 +68,9 @@ internal sealed class ProbeRun
         // One deadline for the whole check besides each step's: steps that each just beat -TimeoutSeconds
         // cannot stretch a call without end. Its expiry looks like a cancellation inside; it is told apart here.
         using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        call.CancelAfter(TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(6).Ticks, _options.Timeout.Ticks * SmtpReadLimits.StepsPerCall)));
+        call.CancelAfter(CallBudget);
+        _call = call;
+        _callerToken = cancellationToken;
         try
         {
             if (await PrepareAsync(call.Token).ConfigureAwait(false))
@@ -87,18 +95,27 @@ internal sealed class ProbeRun
         }
 
         ProtocolScanResult? scan = null;
-        if (_scan is not null)
+        try
         {
-            try
+            if (_scan is not null)
             {
-                scan = await _scan.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                CallTimedOut();
+                try
+                {
+                    scan = await _scan.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    CallTimedOut();
+                }
             }
         }
+        finally
+        {
+            // The check's connections are closed: the next check of this address may start.
+            _addressLease?.Dispose();
+        }
 
+        var refusal = ClassifyRefusal();
         if (scan is not null)
         {
             _result.SupportedProtocols = scan.Protocols;
@@ -110,12 +127,13 @@ internal sealed class ProbeRun
         }
 
         var verdict = new SmtpTlsVerdict(_options, _result, _findings, _culture) { HandshakeChain = _handshakeChain };
-        verdict.Evaluate(scan, _checkNotRun);
+        verdict.Evaluate(scan, _checkNotRun, throttled: refusal?.Category == SmtpErrorCategory.RateLimited);
         _handshakeChain = null;
         _result.Findings = _findings.ToArray();
-        _result.Resolution = ResolveFailure(verdict);
+        _result.Resolution = refusal ?? ResolveFailure(verdict);
         _result.Transcript = _transcript.ToArray();
-        _result.Duration = clock.Elapsed;
+        // The time spent waiting for a turn at the address (-ThrottleLimitPerAddress) is not the check's.
+        _result.Duration = clock.Elapsed - _waitedForAddress;
         return _result;
     }
 
@@ -148,6 +166,12 @@ internal sealed class ProbeRun
         if (target.Address is not null)
         {
             _address = target.Address;
+            if (!FitsSource(_address))
+            {
+                _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.SourceAddressFamily", _address, _options.SourceAddress);
+                _checkNotRun = true;
+                return false;
+            }
         }
         else
         {
@@ -168,7 +192,7 @@ internal sealed class ProbeRun
 
                 // IPv4 first: most mail servers are reached over it, and a broken IPv6 route would cost the whole timeout.
                 _candidates = addresses
-                    .Where(a => a is not null && Wanted(a))
+                    .Where(a => a is not null && Wanted(a) && FitsSource(a))
                     .OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0)
                     .ToArray();
                 _address = _candidates.FirstOrDefault();
@@ -201,6 +225,10 @@ internal sealed class ProbeRun
         AddressFamilyPreference.IPv6 => address.AddressFamily == AddressFamily.InterNetworkV6,
         _ => true,
     };
+
+    /// <summary>Whether a connection from <see cref="SmtpTlsProbeOptions.SourceAddress"/> can reach <paramref name="address"/> (same family).</summary>
+    private bool FitsSource(IPAddress address) =>
+        _options.SourceAddress is not { } source || source.AddressFamily == address.AddressFamily;
 
     private void SetAddress(IPAddress address)
     {
@@ -267,7 +295,9 @@ internal sealed class ProbeRun
             }
             else
             {
-                _findings.Add(SmtpTlsFindingId.TlsNotAvailable, SmtpTlsFindingSeverity.Error, "Finding.TlsNotAvailable", startTls.Lines[0]);
+                // The finding waits for ClassifyRefusal: "454 too many new TLS sessions" is a rate limit, not missing TLS.
+                _refusal = startTls;
+                _refusalAtStartTls = true;
                 _failureText = startTls.Text;
             }
 
@@ -407,10 +437,22 @@ internal sealed class ProbeRun
         {
             _address = candidates[i];
             SetAddress(_address);
+            if (_options.AddressLimiter is { IsUnlimited: false } limiter)
+            {
+                _addressLease?.Dispose();
+                // The wait for a turn at this address is not the check's time: it is bounded by the caller's
+                // token only, and the whole-check deadline starts again once the turn has come.
+                var waiting = Stopwatch.StartNew();
+                PauseCallDeadline();
+                _addressLease = await limiter.AcquireAsync(_address, _callerToken).ConfigureAwait(false);
+                _waitedForAddress += waiting.Elapsed;
+                RestartCallDeadline();
+            }
+
             Note(LocalizedText.Format("Probe.Connecting", _culture, _result.Address, _result.Port));
             try
             {
-                var connection = await SmtpConnection.ConnectAsync(_address, _result.Port, _options.Timeout, Log, cancellationToken).ConfigureAwait(false);
+                var connection = await SmtpConnection.ConnectAsync(_address, _result.Port, _options.Timeout, Log, cancellationToken, _options.SourceAddress).ConfigureAwait(false);
                 _result.Connected = true;
                 return connection;
             }
@@ -448,7 +490,7 @@ internal sealed class ProbeRun
 
         Note(LocalizedText.Format("Probe.ImplicitCheck", _culture, wait.TotalSeconds));
         using var stopDetecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var detect = TlsHelloExchange.DetectAsync(_address!, _result.Port, _result.ServerName, _options.Timeout, line => Log("[TLS?] " + line), stopDetecting.Token);
+        var detect = TlsHelloExchange.DetectAsync(_address!, _result.Port, _result.ServerName, _options.Timeout, line => Log("[TLS?] " + line), stopDetecting.Token, _options.SourceAddress);
         if (await Task.WhenAny(bannerTask, detect).ConfigureAwait(false) == detect)
         {
             var answer = await detect.ConfigureAwait(false);
@@ -552,7 +594,7 @@ internal sealed class ProbeRun
         }
 
         // Runs beside the main handshake on connections of its own; awaited before the verdict.
-        _scan = ProtocolScanner.ScanAsync(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, Log, cancellationToken);
+        _scan = ProtocolScanner.ScanAsync(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, Log, cancellationToken, _options.SourceAddress);
     }
 
     /// <summary>After a failed implicit handshake: what did the peer send instead of a ServerHello?</summary>
@@ -589,11 +631,30 @@ internal sealed class ProbeRun
         return false;
     }
 
-    /// <summary>A 4xx/5xx reply that ends the session (421 at any step, 554 as greeting).</summary>
+    /// <summary>A 4xx/5xx reply that ends the session (421 at any step, 554 as greeting); its finding follows in <see cref="ClassifyRefusal"/>.</summary>
     private void Rejected(SmtpReply reply)
     {
-        _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionRejected", reply.Lines[0]);
+        _refusal = reply;
+        _refusalAtStartTls = false;
         _failureText = reply.Text;
+    }
+
+    /// <summary>Bound on the whole check (besides each step's): so many steps' worth of the timeout, at most 6 hours.</summary>
+    private TimeSpan CallBudget => TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(6).Ticks, _options.Timeout.Ticks * SmtpReadLimits.StepsPerCall));
+
+    private void PauseCallDeadline() => SetCallDeadline(System.Threading.Timeout.InfiniteTimeSpan);
+
+    private void RestartCallDeadline() => SetCallDeadline(CallBudget);
+
+    private void SetCallDeadline(TimeSpan delay)
+    {
+        try
+        {
+            _call?.CancelAfter(delay);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private void CallTimedOut()
@@ -606,6 +667,40 @@ internal sealed class ProbeRun
         var seconds = _options.Timeout.TotalSeconds * SmtpReadLimits.StepsPerCall;
         _findings.Add(SmtpTlsFindingId.Timeout, SmtpTlsFindingSeverity.Error, "Finding.CallTimeout", seconds, LocalizedText.Get(_step, _culture));
         _failureText = "Timeout: the whole check did not finish within " + seconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").";
+    }
+
+    /// <summary>
+    /// Asks the reply knowledge what a refusal means: a rate limit ("421 4.7.0 Error: too many connections
+    /// from ...", "454 4.7.0 Error: too many new TLS sessions") makes the check Throttled, which tells the
+    /// address limiter to go slower; anything else is the refusal it says. Returns the resolution, or null
+    /// when the server refused nothing.
+    /// </summary>
+    private SmtpErrorResolution? ClassifyRefusal()
+    {
+        if (_refusal is not { } refusal)
+        {
+            return null;
+        }
+
+        var resolution = ResolutionLookup.Resolve(refusal.Text, null, _culture);
+        if (resolution?.Category == SmtpErrorCategory.RateLimited)
+        {
+            _findings.Add(SmtpTlsFindingId.Throttled, SmtpTlsFindingSeverity.Error, "Finding.Throttled", refusal.Lines[0]);
+            if (_address is not null)
+            {
+                _options.AddressLimiter?.ReportThrottled(_address);
+            }
+        }
+        else if (_refusalAtStartTls)
+        {
+            _findings.Add(SmtpTlsFindingId.TlsNotAvailable, SmtpTlsFindingSeverity.Error, "Finding.TlsNotAvailable", refusal.Lines[0]);
+        }
+        else
+        {
+            _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionRejected", refusal.Lines[0]);
+        }
+
+        return resolution;
     }
 
     private void RecordFailure(Exception ex)

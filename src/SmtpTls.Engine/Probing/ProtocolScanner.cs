@@ -22,13 +22,13 @@ internal static class ProtocolScanner
     };
 
     public static async Task<ProtocolScanResult> ScanAsync(
-        IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
+        IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken, IPAddress? sourceAddress = null)
     {
         var clock = Stopwatch.StartNew();
         var versionTasks = AllProtocols
-            .Select(protocol => ProbeAsync(address, port, mode, heloName, timeout, Prefix(log, protocol.ToString()), TlsClientHelloBuilder.Build(protocol, serverName), cancellationToken))
+            .Select(protocol => ProbeAsync(address, port, mode, heloName, timeout, Prefix(log, protocol.ToString()), TlsClientHelloBuilder.Build(protocol, serverName), sourceAddress, cancellationToken))
             .ToArray();
-        var weakTask = ProbeAsync(address, port, mode, heloName, timeout, Prefix(log, "WeakCiphers"), TlsClientHelloBuilder.Build(SmtpTlsProtocol.Tls12, serverName, TlsCipherSuites.Weak), cancellationToken);
+        var weakTask = ProbeAsync(address, port, mode, heloName, timeout, Prefix(log, "WeakCiphers"), TlsClientHelloBuilder.Build(SmtpTlsProtocol.Tls12, serverName, TlsCipherSuites.Weak), sourceAddress, cancellationToken);
 
         var answers = await Task.WhenAll(versionTasks).ConfigureAwait(false);
         var weak = await weakTask.ConfigureAwait(false);
@@ -52,11 +52,11 @@ internal static class ProtocolScanner
     }
 
     private static async Task<(TlsHelloAnswer? Answer, string Detail)> ProbeAsync(
-        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, byte[] hello, CancellationToken cancellationToken)
+        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, byte[] hello, IPAddress? sourceAddress, CancellationToken cancellationToken)
     {
         try
         {
-            using var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken).ConfigureAwait(false);
+            using var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken, sourceAddress).ConfigureAwait(false);
             if (mode != SmtpTlsMode.Implicit)
             {
                 // Each version needs its own SMTP dialogue up to "220 Ready to start TLS".

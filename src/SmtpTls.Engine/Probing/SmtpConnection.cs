@@ -37,12 +37,20 @@ internal sealed class SmtpConnection : IDisposable
 
     public IPEndPoint? RemoteEndPoint => _socket.RemoteEndPoint as IPEndPoint;
 
-    /// <summary>Connects to <paramref name="address"/>:<paramref name="port"/> within the timeout.</summary>
-    public static async Task<SmtpConnection> ConnectAsync(IPAddress address, int port, TimeSpan timeout, Action<string>? transcript, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to <paramref name="address"/>:<paramref name="port"/> within the timeout, from
+    /// <paramref name="sourceAddress"/> (an ephemeral port) when given, else from where the system chooses.
+    /// </summary>
+    public static async Task<SmtpConnection> ConnectAsync(IPAddress address, int port, TimeSpan timeout, Action<string>? transcript, CancellationToken cancellationToken, IPAddress? sourceAddress = null)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (sourceAddress is not null)
+            {
+                socket.Bind(new IPEndPoint(sourceAddress, 0));
+            }
+
             await RunBoundedAsync(
                 async token =>
                 {

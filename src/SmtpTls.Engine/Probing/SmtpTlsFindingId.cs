@@ -86,4 +86,10 @@ public static class SmtpTlsFindingId
 
     /// <summary>With -Domain: the DNS lookup failed (SERVFAIL, REFUSED, timeout, network error).</summary>
     public const string DnsFailure = nameof(DnsFailure);
+
+    /// <summary>
+    /// The server refused the check with a rate limit ("421 4.7.0 Error: too many connections from ..."): the
+    /// status is Throttled, not Failed, since nothing was learnt about its TLS.
+    /// </summary>
+    public const string Throttled = nameof(Throttled);
 }

@@ -37,6 +37,36 @@ public static class SmtpTlsProbe
             throw new ArgumentOutOfRangeException(nameof(options), "The timeout must be positive.");
         }
 
-        return new ProbeRun(options).RunAsync(cancellationToken);
+        if (options.ThrottledRetries < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "The number of retries cannot be negative.");
+        }
+
+        return options.ThrottledRetries == 0 ? new ProbeRun(options).RunAsync(cancellationToken) : RunWithRetriesAsync(options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the check, and again after a back-off while the server throttles it and retries are left
+    /// (the delay doubles each time, with up to 20 % jitter so that many throttled checks do not return at
+    /// once). The result of the last try is returned, with the number of tries in Attempts.
+    /// </summary>
+    private static async Task<SmtpTlsResult> RunWithRetriesAsync(SmtpTlsProbeOptions options, CancellationToken cancellationToken)
+    {
+        var random = new Random(unchecked(Environment.TickCount * 31 + options.Server.GetHashCode()));
+        var delay = options.ThrottledRetryDelay > TimeSpan.Zero ? options.ThrottledRetryDelay : TimeSpan.Zero;
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await new ProbeRun(options).RunAsync(cancellationToken).ConfigureAwait(false);
+            result.Attempts = attempt;
+            if (result.Status != nameof(SmtpTlsStatus.Throttled) || attempt > options.ThrottledRetries)
+            {
+                return result;
+            }
+
+            var wait = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (1 + (random.NextDouble() * 0.2)));
+            options.Transcript?.Invoke("* " + Localization.LocalizedText.Format("Probe.ThrottledRetry", options.Culture, wait.TotalSeconds, attempt + 1, options.ThrottledRetries + 1));
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromHours(1).Ticks));
+        }
     }
 }

@@ -92,4 +92,25 @@ public sealed class SmtpTlsProbeOptions
     /// Domain, MxHost, MxPreference and IsImplicitMx, so that every result says which MX it belongs to.
     /// </summary>
     public SmtpMailTarget? MailTarget { get; set; }
+
+    /// <summary>
+    /// Shared by all checks of a run: limits the checks in flight per address and spaces new connections
+    /// to one address (see <see cref="SmtpAddressLimiter"/>). Null: no limit.
+    /// </summary>
+    public SmtpAddressLimiter? AddressLimiter { get; set; }
+
+    /// <summary>
+    /// The local address the connections are made from (for a scanner that providers allow-list by address);
+    /// null: the system chooses. Only target addresses of its family are tried.
+    /// </summary>
+    public IPAddress? SourceAddress { get; set; }
+
+    /// <summary>
+    /// How often a check that the server refused with a rate limit (<see cref="SmtpTlsStatus.Throttled"/>) is
+    /// tried again, after <see cref="ThrottledRetryDelay"/>, doubled for every further try. Default 0.
+    /// </summary>
+    public int ThrottledRetries { get; set; }
+
+    /// <summary>The wait before the first retry of a throttled check (then doubled, with up to 20 % jitter). Default 10 s.</summary>
+    public TimeSpan ThrottledRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -130,6 +130,29 @@ public sealed class SmtpTlsResult
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; set; }
 
+    /// <summary>How many connections the check took: more than 1 when the server throttled it and it was tried again.</summary>
+    public int Attempts { get; set; } = 1;
+
+    /// <summary>
+    /// With <c>-Domain</c>: when another domain of the same run has the same MX endpoint (address, port, TLS
+    /// mode and name), the endpoint is checked once and its result reused; this names the domain whose check
+    /// it was. Null when this result comes from its own check.
+    /// </summary>
+    public string? ReusedFrom { get; set; }
+
+    /// <summary>A copy for another domain's MX entry, marked as reused from this result's domain.</summary>
+    internal SmtpTlsResult ReuseFor(SmtpMailTarget target)
+    {
+        var copy = (SmtpTlsResult)MemberwiseClone();
+        copy.Domain = target.Domain;
+        copy.MxHost = target.MxHost;
+        copy.MxPreference = target.Preference;
+        copy.IsImplicitMx = target.IsImplicitMx;
+        copy.ReusedFrom = Domain ?? Server;
+        copy.Policy = null;
+        return copy;
+    }
+
     /// <summary>Whether <see cref="Status"/> is Passed.</summary>
     internal bool IsPassed => Status == nameof(SmtpTlsStatus.Passed);
 

@@ -14,4 +14,11 @@ public enum SmtpTlsStatus
 
     /// <summary>The check itself could not run (unusable input, name not resolvable).</summary>
     Error = 3,
+
+    /// <summary>
+    /// The server refused the check for now with a rate limit (a 421 or 4xx reply the reply knowledge
+    /// classifies as <c>RateLimited</c>, such as "too many connections"): nothing was learnt about its TLS,
+    /// and nothing is wrong with it. Retried after a back-off when retries are allowed.
+    /// </summary>
+    Throttled = 4,
 }

@@ -29,7 +29,10 @@ internal sealed class SmtpTlsVerdict
     /// <summary>The chain the TLS handshake built with the analysis' first policy, so the analysis need not build it again.</summary>
     public Certificates.BuiltChain? HandshakeChain { get; set; }
 
-    public void Evaluate(ProtocolScanResult? scan, bool checkNotRun)
+    /// <param name="scan">The protocol scan, when one ran.</param>
+    /// <param name="checkNotRun">The check could not start (bad input, no address): status Error.</param>
+    /// <param name="throttled">The server refused with a rate limit: status Throttled whatever else was found.</param>
+    public void Evaluate(ProtocolScanResult? scan, bool checkNotRun, bool throttled = false)
     {
         if (_result.TlsEstablished)
         {
@@ -55,7 +58,7 @@ internal sealed class SmtpTlsVerdict
             _findings.Add(SmtpTlsFindingId.TlsNotEnforced, SmtpTlsFindingSeverity.Info, "Finding.TlsNotEnforced");
         }
 
-        var status = checkNotRun ? SmtpTlsStatus.Error : _findings.WorstSeverity switch
+        var status = checkNotRun ? SmtpTlsStatus.Error : throttled ? SmtpTlsStatus.Throttled : _findings.WorstSeverity switch
         {
             SmtpTlsFindingSeverity.Error => SmtpTlsStatus.Failed,
             SmtpTlsFindingSeverity.Warning => SmtpTlsStatus.Warning,

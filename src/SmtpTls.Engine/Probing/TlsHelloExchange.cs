@@ -57,11 +57,11 @@ internal static class TlsHelloExchange
     /// Opens a fresh connection and sends a TLS 1.2 hello at once, to learn whether a silent port
     /// speaks implicit TLS. Failures are answers here (Closed, NotTls), never exceptions, except cancellation.
     /// </summary>
-    public static async Task<TlsHelloAnswer> DetectAsync(IPAddress address, int port, string? serverName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
+    public static async Task<TlsHelloAnswer> DetectAsync(IPAddress address, int port, string? serverName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken, IPAddress? sourceAddress = null)
     {
         try
         {
-            using var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken).ConfigureAwait(false);
+            using var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken, sourceAddress).ConfigureAwait(false);
             connection.Log("C: <TLS ClientHello>");
             var answer = await ExchangeAsync(connection, TlsClientHelloBuilder.Build(SmtpTlsProtocol.Tls12, serverName), cancellationToken).ConfigureAwait(false);
             connection.Log("S: <" + answer.Describe() + ">");

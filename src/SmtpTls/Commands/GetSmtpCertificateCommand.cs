@@ -120,6 +120,7 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
                     return info;
                 },
                 ex => ToErrorRecord(ex, server));
+            queue.WaitForRoom(this);
         }
 
         Queue.Drain(this);

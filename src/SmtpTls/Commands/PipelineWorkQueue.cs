@@ -67,6 +67,7 @@ internal sealed class PipelineWorkQueue : IDisposable
     private readonly LinkedList<PipelineJob> _waiting = new();
     private readonly LinkedList<Slot>? _order;
     private readonly int _limit;
+    private readonly int _maxOutstanding;
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private int _running;
@@ -75,7 +76,13 @@ internal sealed class PipelineWorkQueue : IDisposable
     private int _done;
     private bool _progressShown;
 
-    public PipelineWorkQueue(int throttleLimit, bool ordered = false)
+    /// <param name="throttleLimit">How many jobs run at once.</param>
+    /// <param name="ordered">Write output in the order the jobs were added.</param>
+    /// <param name="maxOutstanding">
+    /// How many jobs may be queued and not yet written before <see cref="WaitForRoom"/> holds the input back;
+    /// default: four times the throttle limit, at least 256.
+    /// </param>
+    public PipelineWorkQueue(int throttleLimit, bool ordered = false, int? maxOutstanding = null)
     {
         if (throttleLimit < 1)
         {
@@ -83,6 +90,7 @@ internal sealed class PipelineWorkQueue : IDisposable
         }
 
         _limit = throttleLimit;
+        _maxOutstanding = Math.Max(throttleLimit, maxOutstanding ?? Math.Max(256, throttleLimit * 4));
         _order = ordered ? new LinkedList<Slot>() : null;
     }
 
@@ -146,6 +154,48 @@ internal sealed class PipelineWorkQueue : IDisposable
 
         EmitOrdered(cmdlet);
         WriteProgress(cmdlet, final: false);
+    }
+
+    /// <summary>
+    /// Backpressure for streamed input (from ProcessRecord, after <see cref="Add"/>): while the queue holds as
+    /// many jobs as it may that are not finished or not yet written, writes what arrives and waits. Input is
+    /// then read only as fast as checks complete, so 100,000 targets piped from a file take the memory of a
+    /// few hundred, not of all of them.
+    /// </summary>
+    public void WaitForRoom(Cmdlet cmdlet)
+    {
+        try
+        {
+            while (true)
+            {
+                while (_items.TryTake(out var ready))
+                {
+                    ready.WriteTo(cmdlet);
+                }
+
+                EmitOrdered(cmdlet);
+                WriteProgress(cmdlet, final: false);
+                bool full;
+                lock (_lock)
+                {
+                    // Ordered: a slow head holds back everything behind it, finished or not, so its slots count too.
+                    full = (_order?.Count ?? _pending) >= _maxOutstanding;
+                }
+
+                if (!full || _stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (_items.TryTake(out var item, 100, _stop.Token))
+                {
+                    item.WriteTo(cmdlet);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Writes everything until every queued check has finished (from EndProcessing).</summary>

@@ -26,9 +26,13 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 {
     private const string ServerSet = "Server";
     private const string DomainSet = "Domain";
+    private const int DefaultPerAddress = 5;
+    private const int DefaultSpacingMilliseconds = 50;
 
     private SmtpDnsResolver? _resolver;
     private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? _hostResolver;
+    private SmtpAddressLimiter? _addressLimiter;
+    private SharedEndpointChecks? _sharedChecks;
 
     /// <summary>Host names, IPv4/IPv6 literals, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     /// <remarks>Declared again here (hiding the base's) only to put it into its own parameter set beside -Domain.</remarks>
@@ -85,6 +89,37 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     [Parameter(ParameterSetName = DomainSet)]
     public SwitchParameter IncludePolicy { get; set; }
 
+    /// <summary>
+    /// How many checks may be in flight per IP address (whatever the port). Default 5, where a sending MTA
+    /// such as Postfix starts per destination; 0: no limit (for a test bed on loopback).
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int ThrottleLimitPerAddress { get; set; } = DefaultPerAddress;
+
+    /// <summary>
+    /// The least time between two new connections to one address, in milliseconds. Default 50 while a
+    /// per-address limit applies; with -ThrottleLimitPerAddress 0 only when given.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 60000)]
+    public int ConnectionSpacingMilliseconds { get; set; } = DefaultSpacingMilliseconds;
+
+    /// <summary>How often a check the server throttled (Status Throttled) is tried again. Default 2; 0: never.</summary>
+    [Parameter]
+    [ValidateRange(0, 10)]
+    public int MaximumRetryCount { get; set; } = 2;
+
+    /// <summary>Seconds before the first retry of a throttled check, doubled for each further one. Default 10.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int RetryIntervalSec { get; set; } = 10;
+
+    /// <summary>The local address to connect from (providers allow-list scanners by address); it must belong to this machine.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public IPAddress? SourceAddress { get; set; }
+
     /// <summary>Return only $true (Passed) or $false per server.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -104,6 +139,22 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (SourceAddress is { } source && !SmtpSourceAddress.IsUsable(source, out var sourceError))
+        {
+            var message = LocalizedText.Format("Fleet.SourceAddress.NotLocal", EffectiveCulture, source, sourceError);
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message, nameof(SourceAddress)), "SourceAddressNotLocal", ErrorCategory.InvalidArgument, source));
+        }
+
+        // Spacing is part of being polite to one address; whoever lifts the limit (a test bed) gets none unless asked.
+        var spacing = ThrottleLimitPerAddress > 0 || MyInvocation.BoundParameters.ContainsKey(nameof(ConnectionSpacingMilliseconds))
+            ? ConnectionSpacingMilliseconds
+            : 0;
+        _addressLimiter = new SmtpAddressLimiter(ThrottleLimitPerAddress, TimeSpan.FromMilliseconds(spacing));
+        if (ParameterSetName == DomainSet)
+        {
+            _sharedChecks = new SharedEndpointChecks();
+        }
+
         try
         {
             if (!string.IsNullOrEmpty(DnsServer))
@@ -150,6 +201,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                 if (!string.IsNullOrWhiteSpace(domain))
                 {
                     Queue.Add(DomainJob(domain.Trim(), settings));
+                    Queue.WaitForRoom(this);
                 }
             }
         }
@@ -160,6 +212,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                 if (!string.IsNullOrWhiteSpace(server))
                 {
                     Queue.Add(ProbeJob(settings.NewOptions(server), server, settings));
+                    Queue.WaitForRoom(this);
                 }
             }
         }
@@ -172,7 +225,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     public void Dispose() => DisposeQueue();
 
     /// <summary>One check; its result (or $true/$false with -Quiet) is the job's output.</summary>
-    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings)
+    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, SharedEndpointChecks? shared = null)
     {
         if (settings.Verbose)
         {
@@ -185,7 +238,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
         return PipelineJob.Run(
             async token =>
             {
-                var result = await SmtpTlsProbe.ProbeAsync(options, token).ConfigureAwait(false);
+                var result = await (shared is null ? SmtpTlsProbe.ProbeAsync(options, token) : shared.ProbeAsync(options, token)).ConfigureAwait(false);
                 return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
             },
             ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
@@ -195,6 +248,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     private PipelineJob DomainJob(string domain, ProbeSettings settings)
     {
         var resolver = _resolver!;
+        var shared = _sharedChecks;
         return PipelineJob.Expand(
             async token =>
             {
@@ -212,7 +266,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                 var plan = SmtpTlsDomainPlan.Create(resolution, settings.Port, settings.TlsMode, settings.Culture, clock.Elapsed);
                 if (settings.IncludePolicy)
                 {
-                    return await PolicyJobsAsync(domain, plan, resolver, settings, token).ConfigureAwait(false);
+                    return await PolicyJobsAsync(domain, plan, resolver, settings, shared, token).ConfigureAwait(false);
                 }
 
                 var jobs = new List<PipelineJob>();
@@ -229,7 +283,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                     options.ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? target.MxHost : settings.ServerName;
                     options.MailTarget = target;
                     options.HostResolver = null;
-                    jobs.Add(ProbeJob(options, domain + " " + target.MxHost + " " + target.Address, settings));
+                    jobs.Add(ProbeJob(options, domain + " " + target.MxHost + " " + target.Address, settings, shared));
                 }
 
                 return jobs;
@@ -243,7 +297,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     /// <see cref="SmtpTlsResult.Policy"/> set. The domain's results therefore appear together, after its policy check.
     /// </summary>
     private static async Task<IReadOnlyList<PipelineJob>> PolicyJobsAsync(
-        string domain, IReadOnlyList<SmtpTlsDomainPlanItem> plan, SmtpDnsResolver resolver, ProbeSettings settings, CancellationToken token)
+        string domain, IReadOnlyList<SmtpTlsDomainPlanItem> plan, SmtpDnsResolver resolver, ProbeSettings settings, SharedEndpointChecks? shared, CancellationToken token)
     {
         // One task per plan item, so that the results keep the plan's (MX) order.
         var probes = new List<Task<SmtpTlsResult>>();
@@ -268,7 +322,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                 options.Transcript = line => queue.Verbose(prefix + line);
             }
 
-            var probe = SmtpTlsProbe.ProbeAsync(options, token);
+            var probe = shared is null ? SmtpTlsProbe.ProbeAsync(options, token) : shared.ProbeAsync(options, token);
             probes.Add(probe);
             probedTasks.Add(probe);
         }
@@ -347,7 +401,19 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             AddressFamily = command.AddressFamily;
             HostResolver = command._hostResolver;
             IncludePolicy = command.IncludePolicy.IsPresent;
+            AddressLimiter = command._addressLimiter;
+            SourceAddress = command.SourceAddress;
+            ThrottledRetries = command.MaximumRetryCount;
+            ThrottledRetryDelay = TimeSpan.FromSeconds(command.RetryIntervalSec);
         }
+
+        private SmtpAddressLimiter? AddressLimiter { get; }
+
+        private IPAddress? SourceAddress { get; }
+
+        private int ThrottledRetries { get; }
+
+        private TimeSpan ThrottledRetryDelay { get; }
 
         public bool IncludePolicy { get; }
 
@@ -395,6 +461,10 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             Culture = Culture,
             AddressFamily = AddressFamily,
             HostResolver = HostResolver,
+            AddressLimiter = AddressLimiter,
+            SourceAddress = SourceAddress,
+            ThrottledRetries = ThrottledRetries,
+            ThrottledRetryDelay = ThrottledRetryDelay,
         };
     }
 }
