@@ -162,6 +162,19 @@ internal static class Program
         lifetime.CancelAfter(TimeSpan.FromSeconds(60));
         var token = lifetime.Token;
         Stream stream = new NetworkStream(client, ownsSocket: true);
+        var counted = true;
+        void EndOfSession()
+        {
+            // A session ends for the count when the client says QUIT, before the 221 goes out: the client
+            // may start its next connection as soon as it has the 221, while this side is still closing.
+            if (counted)
+            {
+                counted = false;
+                Interlocked.Decrement(ref _concurrent);
+                Interlocked.Exchange(ref _statsDirty, 1);
+            }
+        }
+
         try
         {
             client.NoDelay = true;
@@ -195,6 +208,7 @@ internal static class Program
                         tls = true;
                         break;
                     case "QUIT":
+                        EndOfSession();
                         await ReplyAsync(stream, "221 2.0.0 Bye", delay, token);
                         return;
                     case "NOOP":
@@ -216,9 +230,8 @@ internal static class Program
         }
         finally
         {
+            EndOfSession();
             await stream.DisposeAsync();
-            Interlocked.Decrement(ref _concurrent);
-            Interlocked.Exchange(ref _statsDirty, 1);
         }
     }
 
