@@ -11,7 +11,7 @@ BeforeDiscovery {
     $script:HostileBehaviours = 'tarpit', 'close-after-banner', 'close-in-handshake', 'garbage-banner', 'http', 'long-line',
         'ehlo-flood', 'banner-421', 'ehlo-421', 'starttls-421', 'starttls-silent', 'starttls-454'
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
-        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'submission'
+        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'submission', 'oauth', 'client-cert'
 }
 
 BeforeAll {

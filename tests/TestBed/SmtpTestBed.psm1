@@ -181,6 +181,7 @@ function Stop-SmtpTestBed {
     $Root = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Root)
     $clock = [Diagnostics.Stopwatch]::StartNew()
     Stop-PostfixInstance -InstanceBase (Get-InstanceBase -Root $Root)
+    Stop-DovecotSaslProvider -InstanceBase (Get-InstanceBase -Root $Root)
     Write-Verbose "Postfix instances stopped after $($clock.ElapsedMilliseconds) ms"
     Stop-HostileServer -Directory (Join-Path $Root 'hostile')
     Write-Verbose "hostile server stopped after $($clock.ElapsedMilliseconds) ms"

@@ -97,6 +97,14 @@ function Write-PostfixInstance {
     if ($Definition.ContainsKey('Settings')) {
         foreach ($setting in $Definition.Settings.GetEnumerator()) { $settings[$setting.Key] = $setting.Value }
     }
+    # A scenario's Companion (a bed function) writes, and may start, what Postfix needs beside it:
+    # a SASL provider, certificate maps. Its settings win over the scenario's.
+    $companion = if ($Definition.ContainsKey('Companion')) {
+        & $Definition.Companion -Directory $Directory -Etc $etc -PkiDirectory $PkiDirectory -Account $Account
+    }
+    if ($companion) {
+        foreach ($setting in $companion.Settings.GetEnumerator()) { $settings[$setting.Key] = $setting.Value }
+    }
     $mainCf = Join-Path $etc 'main.cf'
     Set-Content -LiteralPath $mainCf -Value ($settings.GetEnumerator() | ForEach-Object { "$($_.Key) = $($_.Value)" })
 
@@ -122,7 +130,7 @@ function Write-PostfixInstance {
         $postfixOwned += $saslData
     }
 
-    [pscustomobject]@{
+    $instance = [pscustomobject]@{
         Name         = $Name
         Etc          = $etc
         LogFile      = $logFile
@@ -141,6 +149,11 @@ function Write-PostfixInstance {
             LeafCertificateFile = if ($Definition.Leaf) { Join-Path $PkiDirectory $Definition.Leaf } else { $null }
         }
     }
+    if ($companion) {
+        $instance.PostfixOwned = @($instance.PostfixOwned) + @($companion.PostfixOwned)
+        foreach ($item in $companion.Entry.GetEnumerator()) { $instance.Entry[$item.Key] = $item.Value }
+    }
+    $instance
 }
 
 function Write-PostfixMasterConfiguration {
