@@ -63,6 +63,7 @@ internal sealed class KnowledgeBase
     public IReadOnlyList<(string Name, KnowledgeText Text)> AllTexts { get; private set; } = Array.Empty<(string, KnowledgeText)>();
 
     /// <summary>Finds the first rule that matches, or null.</summary>
+    /// <exception cref="RegexMatchTimeoutException">A rule's pattern timed out twice in a row.</exception>
     public KnowledgeRule? Match(ParsedInput input)
     {
         foreach (var rule in Rules)
@@ -90,6 +91,19 @@ internal sealed class KnowledgeBase
         catch (RegexMatchTimeoutException)
         {
             return rule.Matches(input);
+        }
+    }
+
+    /// <summary>Runs a regex test once more when it times out, for the same reason as <see cref="MatchesWithRetry"/>.</summary>
+    public static bool Retried(Func<bool> test)
+    {
+        try
+        {
+            return test();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return test();
         }
     }
 

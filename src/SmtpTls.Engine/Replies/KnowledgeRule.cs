@@ -19,6 +19,8 @@ internal sealed class KnowledgeRule
     private readonly EscPattern[] _escs;
     private readonly bool _escNone;
     private readonly bool _escAny;
+    private readonly IReadOnlyList<Regex> _required;
+    private readonly Regex? _excluded;
 
     public KnowledgeRule(
         string id,
@@ -36,8 +38,12 @@ internal sealed class KnowledgeRule
         IReadOnlyList<string> references,
         IReadOnlyList<string> warnings,
         string source,
-        KnowledgeText? summary)
+        KnowledgeText? summary,
+        IReadOnlyList<Regex>? required = null,
+        Regex? excluded = null)
     {
+        _required = required ?? Array.Empty<Regex>();
+        _excluded = excluded;
         Id = id;
         Priority = priority;
         Order = order;
@@ -165,7 +171,21 @@ internal sealed class KnowledgeRule
             return false;
         }
 
-        return Text is null || Text.IsMatch(text);
+        if (Text is not null && !Text.IsMatch(text))
+        {
+            return false;
+        }
+
+        // Meanings (MeaningClassifier): every term list must occur, no excluded term may.
+        foreach (var list in _required)
+        {
+            if (!list.IsMatch(text))
+            {
+                return false;
+            }
+        }
+
+        return _excluded is null || !_excluded.IsMatch(text);
     }
 
     private bool ContainsAnyHint(string text)

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -71,15 +70,16 @@ internal static class MeaningClassifier
                 texts.Add(("summary of " + id, summary));
             }
 
-            // The first list's literals double as the cheap pre-filter of the rule.
-            var hints = required[0].Select(t => t.TrimStart('~')).ToArray();
+            // The first word of each term of the first list is the cheap pre-filter of the rule (a blank in a
+            // term also matches a hyphen, so the whole term is not a literal of the text).
+            var hints = required[0].Select(t => t.TrimStart('~').Split(' ')[0]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             rules.Add(new KnowledgeRule(
                 id,
                 priority,
                 order++,
                 (string?)e.Attribute("code"),
                 (string?)e.Attribute("esc"),
-                new Regex(Pattern(required, excluded), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture, RegexTimeout),
+                null,
                 hints,
                 category,
                 SmtpResolutionConfidence.Low,
@@ -89,7 +89,9 @@ internal static class MeaningClassifier
                 KnowledgeBase.Split((string?)e.Attribute("refs"), ';'),
                 Array.Empty<string>(),
                 KnowledgeBase.Required(file, e, "source"),
-                summary));
+                summary,
+                required.Select(Compile).ToArray(),
+                excluded.Count > 0 ? Compile(excluded) : null));
         }
 
         return rules;
@@ -107,30 +109,13 @@ internal static class MeaningClassifier
     }
 
     /// <summary>
-    /// One lookahead per required list and one negative lookahead for the excluded terms, anchored at the
-    /// start so that the regex engine tries it once: <c>^(?=[\s\S]*?(?:t1|t2))(?![\s\S]*?(?:x1))</c>.
+    /// One pattern per term list, <c>\b(?:t1|t2)</c>: it starts with the terms themselves, so that the regex
+    /// engine can look for their first letters instead of trying every position.
     /// </summary>
-    private static string Pattern(List<List<string>> required, List<string> excluded)
+    private static Regex Compile(List<string> terms)
     {
-        var pattern = new StringBuilder("^");
-        foreach (var terms in required)
-        {
-            pattern.Append(@"(?=[\s\S]*?").Append(Alternatives(terms)).Append(')');
-        }
-
-        if (excluded.Count > 0)
-        {
-            pattern.Append(@"(?![\s\S]*?").Append(Alternatives(excluded)).Append(')');
-        }
-
-        return pattern.ToString();
-    }
-
-    private static string Alternatives(List<string> terms)
-    {
-        return "(?:" + string.Join("|", terms.Select(t => t.StartsWith("~", StringComparison.Ordinal)
-            ? Literal(t.Substring(1))
-            : @"(?<![\p{L}\p{N}_])" + Literal(t))) + ")";
+        var pattern = string.Join("|", terms.Select(t => t.StartsWith("~", StringComparison.Ordinal) ? Literal(t.Substring(1)) : @"\b" + Literal(t)));
+        return new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture, RegexTimeout);
     }
 
     // A blank in a term matches any run of blanks or hyphens ("wrong version number", "wrong-version").

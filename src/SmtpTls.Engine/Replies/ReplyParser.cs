@@ -86,16 +86,24 @@ internal static class ReplyParser
         // A pasted OAuth failure carries its reason base64-encoded in a 334 line: the rules read it decoded.
         parsed.Text += SmtpTls.Sending.OAuthErrorChallenge.DecodedLines(lines);
 
-        try
+        // Codes are looked for where no log field is: see LogShape. A timeout is retried once, because the
+        // first use of a compiled pattern includes its JIT compilation (KnowledgeBase.Retried).
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
-            // Codes are looked for where no log field is: see LogShape.
-            var masked = LogShapeSet.Mask(parsed.Text);
-            FindReply(lines, masked, parsed);
-            FindLogContext(masked, parsed);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            parsed.Notes.Add(Note("Resolve.Warning.ParseTimeout"));
+            try
+            {
+                var masked = LogShapeSet.Mask(parsed.Text);
+                FindReply(lines, masked, parsed);
+                FindLogContext(masked, parsed);
+                break;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                if (attempt == 2)
+                {
+                    parsed.Notes.Add(Note("Resolve.Warning.ParseTimeout"));
+                }
+            }
         }
 
         return parsed;
@@ -183,15 +191,38 @@ internal static class ReplyParser
             replyLines.Add(start > 0 && start <= lines[i].Length ? lines[i].Substring(start) : lines[i]);
         }
 
+        // In a transcript the failure is what is asked about: the first negative reply wins over the
+        // greeting and the positive replies before it ("220 ... ESMTP", "STARTTLS", "454 ...").
+        // A line right after a "250-" continuation line belongs to that reply, so it starts none.
+        var first = -1;
+        Match? firstMatch = null;
+        var continues = false;
         for (var i = 0; i < replyLines.Count; i++)
         {
             var match = ReplyLine.Match(replyLines[i]);
-            if (!match.Success)
+            var starts = match.Success && !continues;
+            continues = match.Success && match.Groups["sep"].Value == "-";
+            if (!starts)
             {
                 continue;
             }
 
-            ReadMultiLineReply(replyLines, i, match, parsed);
+            if (first < 0)
+            {
+                first = i;
+                firstMatch = match;
+            }
+
+            if (match.Groups["code"].Value[0] >= '4')
+            {
+                ReadMultiLineReply(replyLines, i, match, parsed);
+                return;
+            }
+        }
+
+        if (firstMatch is not null)
+        {
+            ReadMultiLineReply(replyLines, first, firstMatch, parsed);
             return;
         }
 
@@ -240,16 +271,16 @@ internal static class ReplyParser
         }
 
         // 4. No reply code: the message text of the line (Postfix "status=deferred (...)", Sendmail "stat=...").
-        var first = FirstNonEmpty(replyLines);
-        var status = PostfixStatusText.Match(first);
+        var line = FirstNonEmpty(replyLines);
+        var status = PostfixStatusText.Match(line);
         if (status.Success)
         {
             parsed.ReplyText = CleanText(status.Groups["text"].Value);
         }
         else
         {
-            var stat = SendmailStatText.Match(first);
-            var message = stat.Success ? stat.Groups["text"].Value : first;
+            var stat = SendmailStatText.Match(line);
+            var message = stat.Success ? stat.Groups["text"].Value : line;
             var leading = LeadingEnhanced.Match(message);
             if (leading.Success)
             {
@@ -353,7 +384,10 @@ internal static class ReplyParser
 
         foreach (var shape in LogShapeSet.All)
         {
-            shape.ReadContext(text, parsed);
+            if (shape.Applies(text))
+            {
+                shape.ReadContext(text, parsed);
+            }
         }
 
         if (parsed.Port == 0)

@@ -450,7 +450,7 @@ public static class SmtpErrorResolver
         {
             foreach (var server in kb.Servers)
             {
-                if (server.Pattern.IsMatch(parsed.Text))
+                if (KnowledgeBase.Retried(() => server.Pattern.IsMatch(parsed.Text)))
                 {
                     return server.Name;
                 }

@@ -177,7 +177,7 @@ public static class RealWorldReplies
             "454 4.7.0 Temporary authentication failure", 454, "4.7.0", true, SmtpErrorCategory.AuthenticationFailed));
         c.Add(new("exchange-online-5.7.57", ExchangeOnlineNdr,
             "530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully.",
-            530, "5.7.57", false, SmtpErrorCategory.AuthenticationFailed, "Exchange"));
+            530, "5.7.57", false, SmtpErrorCategory.AuthenticationFailed, "Exchange Online"));
         c.Add(new("gmail-534-app-password", Gmail,
             "534 5.7.9 Application-specific password required. For more information, go to https://support.google.com/mail/?p=InvalidSecondFactor",
             534, "5.7.9", false, SmtpErrorCategory.AuthenticationFailed, "Gmail"));

@@ -17,6 +17,8 @@ internal sealed class ExchangeShape : LogShape
 
     private static readonly Regex NdrStatus = new(@"(?<bounced>\bdelivery has failed\b|\bundeliverable\b|\bcouldn't be delivered\b|\bwasn't delivered\b)|(?<deferred>\bdelivery (?:has been |is )?delayed\b|\bhasn't been delivered yet\b)", Options | RegexOptions.IgnoreCase, Timeout);
 
+    protected override string[] Markers { get; } = { "{", "LastAttempted", "elivery", "delivered", "ndeliverable" };
+
     public override void Mask(string text, char[] masked)
     {
         Blank(Fields, text, masked);

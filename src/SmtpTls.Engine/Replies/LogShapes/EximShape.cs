@@ -15,7 +15,7 @@ internal sealed class EximShape : LogShape
     // Log fields whose values are never the reply (src/deliver.c d_log_interface/d_hostlog/d_tlslog, src/receive.c):
     // X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DN="CN=mx" SNI=mx S=1234 id=… T="subject" R=router I=[addr]:25 P=esmtps QT=1s DT=0.3s.
     // C="250 …" (the confirmation) is the remote server's reply and stays.
-    private static readonly Regex Fields = new(@"(?<=\s)(?:X|CV|DN|SNI|S|id|T|R|I|P|QT|DT|RT|U|A|F|Q|M8S|PRX|L|K|TFO|ALPN)=(?:""[^""\n]*""|\S+)|(?<=\s)defer \(-?[0-9]{1,4}\)|\b(?:retry|retry time) not reached\b[^:\n]*", Options, Timeout);
+    private static readonly Regex Fields = new(@"(?<=\s)(?:X|CV|DN|SNI|S|id|T|R|I|P|QT|DT|RT|U|A|F|Q|M8S|PRX|L|K|TFO|ALPN)=(?:""[^""\n]*""|\S*[^\s:])|(?<=\s)defer \(-?[0-9]{1,4}\)|\b(?:retry|retry time) not reached\b[^:\n]*", Options, Timeout);
 
     private static readonly Regex Status = new(@"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} (?<s>==|\*\*|=>|->) ", Options, Timeout);
 
@@ -24,6 +24,8 @@ internal sealed class EximShape : LogShape
 
     // "TLS error on connection from mx.example.net (helo) [192.0.2.10]:51234 ..." (src/smtp_in.c smtp_get_connection_info)
     private static readonly Regex Peer = new(@"\bconnection from (?<h>[\w.-]+)? ?(?:\([^)\n]*\) )?\[(?<ip>[^\]\s]+)\]", Options, Timeout);
+
+    protected override string[] Markers { get; } = { "H=", "X=", " <= ", " => ", " == ", " ** ", " -> ", "TLS error on", "connection from" };
 
     public override void Mask(string text, char[] masked)
     {

@@ -17,6 +17,32 @@ internal abstract class LogShape
     protected static readonly System.TimeSpan Timeout = System.TimeSpan.FromMilliseconds(250);
     protected const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture;
 
+    /// <summary>
+    /// Literals of which at least one occurs in every line of this shape; empty = the shape applies to every
+    /// text. A cheap test that spares the shape's patterns on lines of other families.
+    /// </summary>
+    protected virtual string[] Markers => System.Array.Empty<string>();
+
+    /// <summary>Whether <paramref name="text"/> may be a line of this shape (one of its <see cref="Markers"/> occurs).</summary>
+    public bool Applies(string text)
+    {
+        var markers = Markers;
+        if (markers.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var marker in markers)
+        {
+            if (text.IndexOf(marker, System.StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Blanks, in <paramref name="masked"/> (a copy of <paramref name="text"/>), the fields that are never a reply.</summary>
     public abstract void Mask(string text, char[] masked);
 

@@ -23,7 +23,10 @@ internal static class LogShapeSet
         var masked = text.ToCharArray();
         foreach (var shape in All)
         {
-            shape.Mask(text, masked);
+            if (shape.Applies(text))
+            {
+                shape.Mask(text, masked);
+            }
         }
 
         return new string(masked);

@@ -18,6 +18,8 @@ internal sealed class OpenSmtpdShape : LogShape
     // relay="mx.example.net [192.0.2.10]" (mta_log, relay name and address).
     private static readonly Regex Host = new(@"\brelay=""(?<h>[\w.-]+) \[(?<ip>[^\]\s]+)\]""", Options, Timeout);
 
+    protected override string[] Markers { get; } = { "smtpd[", "evpid=", "smtp-out", " mta ", " smtp ", "relay=\"" };
+
     public override void Mask(string text, char[] masked)
     {
         Blank(Ids, text, masked);

@@ -9,8 +9,9 @@ namespace SmtpTls.Replies.LogShapes;
 /// </summary>
 internal sealed class PostfixShape : LogShape
 {
-    // A queue id right after the syslog prefix: short (hex, 6-12) or long (src/global/mail_queue.c, 10-20 of [0-9A-Za-z]).
-    private static readonly Regex QueueId = new(@"(?m)(?<=\]: |^)(?<f>[0-9A-Za-z]{6,20}): (?=(?:to|from|client|message-id|uid|removed|sender|host|enabling|lost|warning|discard|reject|hold|milter|filter|redirect|replace|conversation|Cannot|TLS|SASL)\b|[a-z])", Options, Timeout);
+    // A queue id right after the syslog prefix (src/global/mail_queue.c): short ids are upper-case hex, long ids
+    // (enable_long_queue_ids) use digits and consonants only; NOQUEUE for a rejected RCPT.
+    private static readonly Regex QueueId = new(@"(?m)(?<=\]: |^)(?<f>[0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}|NOQUEUE): (?=[a-zA-Z])", Options, Timeout);
 
     // Numeric fields of log_adhoc.c and qmgr: their values are never reply codes.
     private static readonly Regex Fields = new(@"\b(?:size|nrcpt|delay|delays|conn_use|port|uid|ehlo|sasl_method|orig_to|proto)=[^,\s]*", Options, Timeout);
@@ -25,6 +26,8 @@ internal sealed class PostfixShape : LogShape
 
     // The port of relay= when "host X[ip] said" matched first without one.
     private static readonly Regex RelayPort = new(@"\brelay=[\w.-]+\[[^\]\s]+\]:(?<p>[0-9]{1,5})\b", Options, Timeout);
+
+    protected override string[] Markers { get; } = { "postfix", "status=", "relay=", "NOQUEUE", "delay=", "said:", "host ", "for ", "to " };
 
     public override void Mask(string text, char[] masked)
     {

@@ -13,13 +13,15 @@ internal sealed class SendmailShape : LogShape
     // Queue ids "4B7LEl2S012345" (14 characters) right after the prefix.
     private static readonly Regex QueueId = new(@"(?m)(?<=\]: |^)(?<f>[0-9A-Za-z]{12,14}): ", Options, Timeout);
 
-    private static readonly Regex Fields = new(@"\b(?:delay|xdelay|pri|nrcpts|size|bits|cipher|version|msgid|ctladdr|daemon|class|bodytype|proto|tls_verify|mailer|alg_bits|cert-subject|cert-issuer)=[^,\n]*", Options, Timeout);
+    private static readonly Regex Fields = new(@"\b(?:delay|xdelay|pri|nrcpts|size|bits|cipher|version|msgid|ctladdr|daemon|class|bodytype|proto|tls_verify|mailer|alg_bits|cert-subject|cert-issuer)=[^,\s]*", Options, Timeout);
 
     private static readonly Regex Stat = new(@"\bstat=(?<s>[a-z][a-z ]{0,40})", Options | RegexOptions.IgnoreCase, Timeout);
 
     // "relay=mx.example.net. [192.0.2.10]", "relay=mx.example.net" without address.
     private static readonly Regex Host = new(@"\brelay=(?<h>[\w-]+(?:\.[\w-]+)+)\.? \[(?<ip>[^\]\s]+)\]", Options, Timeout);
     private static readonly Regex HostOnly = new(@"\brelay=(?<h>[\w-]+(?:\.[\w-]+)+)\.?(?=[,\s]|$)", Options, Timeout);
+
+    protected override string[] Markers { get; } = { "stat=", "STARTTLS=", "ruleset=", "sendmail", "sm-mta", "mailer=", "relay=" };
 
     public override void Mask(string text, char[] masked)
     {
