@@ -164,7 +164,13 @@ internal sealed class KnowledgeBase
             foreach (var e in Section(root, "servers", "server"))
             {
                 var name = Required(file, e, "name");
-                servers.Add(new ServerSignature(name, Compile(file, Required(file, e, "pattern"), "server " + name), Required(file, e, "source")));
+                var tierText = (string?)e.Attribute("tier") ?? "1";
+                if (!int.TryParse(tierText, NumberStyles.None, CultureInfo.InvariantCulture, out var tier) || tier is < 1 or > 3)
+                {
+                    throw new InvalidDataException($"{file}: server '{name}' has a tier that is not 1, 2 or 3.");
+                }
+
+                servers.Add(new ServerSignature(name, Compile(file, Required(file, e, "pattern"), "server " + name), Required(file, e, "source"), tier));
             }
 
             foreach (var e in Section(root, "causes", "cause"))
@@ -247,7 +253,7 @@ internal sealed class KnowledgeBase
 
         kb.Files = ruleFiles.Select(f => f.Name).Concat(meaningFiles.Select(f => f.Name)).Concat(codeFiles.Select(f => f.Name)).ToArray();
         kb.Categories = categories;
-        kb.Servers = servers;
+        kb.Servers = servers.Select((server, index) => (server, index)).OrderBy(x => x.server.Tier).ThenBy(x => x.index).Select(x => x.server).ToArray();
         kb.Causes = causes;
         kb.Steps = steps;
         kb.Rules = rules.OrderByDescending(r => r.Priority).ThenBy(r => r.Order).ToArray();

@@ -5,12 +5,19 @@ namespace SmtpTls.Replies;
 /// <summary>A text pattern that gives away the mail server software (from the knowledge file's &lt;servers&gt;).</summary>
 internal sealed class ServerSignature
 {
-    public ServerSignature(string name, Regex pattern, string source)
+    public ServerSignature(string name, Regex pattern, string source, int tier = 1)
     {
         Name = name;
         Pattern = pattern;
         Source = source;
+        Tier = tier;
     }
+
+    /// <summary>
+    /// 1: host names, links and codes of providers and gateways (the default); 2: reply wordings of one product;
+    /// 3: process names and log shapes of the software that wrote the log. Lower tiers are tried first.
+    /// </summary>
+    public int Tier { get; }
 
     /// <summary>The software's name as shown in <see cref="SmtpErrorResolution.ServerSoftware"/>.</summary>
     public string Name { get; }

@@ -90,7 +90,9 @@ public class ResolverPerformanceTests
         }
 
         Assert.Equal(LineCount, n);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        // Not a speed target (those belong in build.ps1 -Task Bench, not in tests, which must pass on a busy
+        // machine): a bound that only a hang or a runaway pattern can exceed.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(180), $"took {watch.Elapsed}");
         Assert.True(growthMb < 20, $"heap grew by {growthMb:F1} MB");
         Assert.True(categories[SmtpErrorCategory.TlsNotAvailable] > 0 && categories[SmtpErrorCategory.CertificateUntrusted] > 0);
     }
