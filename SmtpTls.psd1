@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SmtpTls.Format.ps1xml')
-    TypesToProcess       = @()
+    TypesToProcess       = @('SmtpTls.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Test-SmtpTls'

@@ -88,6 +88,11 @@ function Copy-BinaryFolder {
     $null = New-Item -ItemType Directory -Path $Destination -Force
     # System.Management.Automation comes from the host; shipping the reference assembly would shadow it.
     $excluded = @('System.Management.Automation.dll', '*.deps.json', '*.pdb', '*.xml')
+    if ($Destination -like '*net8.0*') {
+        # PowerShell 7 ships Newtonsoft.Json and its ConvertTo-Json honours that copy's [JsonIgnore] only:
+        # a copy of our own in the module's load context would be a different attribute type.
+        $excluded += 'Newtonsoft.Json.dll'
+    }
     Get-ChildItem $Source -File | Where-Object {
         $file = $_
         -not ($excluded | Where-Object { $file.Name -like $_ })

@@ -117,7 +117,7 @@ Describe 'Get-SmtpCertificate on the Postfix scenarios' {
         $info.SignatureAlgorithm | Should -Be 'sha256RSA'
         $info.IsExpired | Should -BeFalse
         $info.DaysUntilExpiry | Should -BeGreaterThan 300
-        $info.Thumbprint | Should -Be $info.Certificate.Thumbprint
+        $info.Thumbprint | Should -Be $info.GetCertificate().Thumbprint
         $info.Sha256Fingerprint | Should -Match '^[0-9A-F]{64}$'
         $info.TlsaSha256 | Should -Match '^[0-9a-f]{64}$'
         $info.TlsaRecord | Should -Be "3 1 1 $($info.TlsaSha256)"

@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
+using Newtonsoft.Json;
 
 namespace SmtpTls;
 
@@ -37,11 +38,17 @@ public sealed class SmtpCertificateChainElement
     public string Source { get; set; } = string.Empty;
 
     /// <summary>The problems of this element in the built chain (<c>Code: explanation</c>); empty for presented-chain entries.</summary>
-    public string[] Status { get; set; } = Array.Empty<string>();
+    [JsonIgnore]
+    public ReadableList<string> Status { get; set; } = new();
 
-    /// <summary>The certificate itself.</summary>
-    public X509Certificate2? Certificate { get; set; }
+    /// <summary>The certificate itself; read it with <see cref="GetCertificate"/>.</summary>
+    internal X509Certificate2? Certificate { get; set; }
+
+    /// <summary>The certificate itself, for Export-Certificate or anything else that needs the object.</summary>
+    /// <returns>The certificate, or null when this object came back from serialization.</returns>
+    /// <remarks>A method rather than a property: a live certificate is no data for Export-Csv, ConvertTo-Json or remoting.</remarks>
+    public X509Certificate2? GetCertificate() => Certificate;
 
     /// <inheritdoc />
-    public override string ToString() => Subject;
+    public override string ToString() => Subject + " (expires " + NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")";
 }

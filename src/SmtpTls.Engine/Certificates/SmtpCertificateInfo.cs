@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
+using Newtonsoft.Json;
 
 namespace SmtpTls;
 
@@ -34,10 +35,10 @@ public sealed class SmtpCertificateInfo
     public string? CommonName { get; set; }
 
     /// <summary>The DNS names of the subject alternative name extension, in certificate order.</summary>
-    public string[] DnsNames { get; set; } = Array.Empty<string>();
+    public ReadableList<string> DnsNames { get; set; } = new();
 
     /// <summary>The IP addresses of the subject alternative name extension.</summary>
-    public string[] IPAddresses { get; set; } = Array.Empty<string>();
+    public ReadableList<string> IPAddresses { get; set; } = new();
 
     /// <summary>The issuer's distinguished name.</summary>
     public string Issuer { get; set; } = string.Empty;
@@ -95,7 +96,7 @@ public sealed class SmtpCertificateInfo
     /// code is an <see cref="X509ChainStatusFlags"/> name (PartialChain, UntrustedRoot, NotTimeValid, ...)
     /// or IncompleteChain. Empty when nothing is wrong.
     /// </summary>
-    public string[] ChainStatus { get; set; } = Array.Empty<string>();
+    public ReadableList<string> ChainStatus { get; set; } = new();
 
     /// <summary>
     /// Whether the server failed to send an intermediate certificate that the chain needs: only
@@ -114,13 +115,18 @@ public sealed class SmtpCertificateInfo
     public bool IsValid { get; set; }
 
     /// <summary>The certificates exactly as the server sent them, leaf first.</summary>
-    public SmtpCertificateChainElement[] PresentedChain { get; set; } = Array.Empty<SmtpCertificateChainElement>();
+    /// <remarks>Left out of JSON when this object is inside another (a result's <c>Certificate</c>), to keep that JSON shallow; see README "JSON shape".</remarks>
+    [JsonIgnore]
+    public ReadableList<SmtpCertificateChainElement> PresentedChain { get; set; } = new();
 
     /// <summary>The chain as built from the leaf towards a root: what the server sent, trust anchors and store certificates.</summary>
-    public SmtpCertificateChainElement[] Chain { get; set; } = Array.Empty<SmtpCertificateChainElement>();
+    /// <remarks>Left out of JSON when this object is inside another, like <see cref="PresentedChain"/>.</remarks>
+    [JsonIgnore]
+    public ReadableList<SmtpCertificateChainElement> Chain { get; set; } = new();
 
-    /// <summary>The leaf certificate itself.</summary>
-    public X509Certificate2? Certificate { get; set; }
+    /// <summary>The leaf certificate itself; read it with <see cref="GetCertificate"/>.</summary>
+    /// <remarks>Not a public property: a live certificate object is no data for Export-Csv, ConvertTo-Json or remoting.</remarks>
+    internal X509Certificate2? Certificate { get; set; }
 
     /// <summary>
     /// The association data of a DANE TLSA record <c>3 1 1</c> (DANE-EE, SubjectPublicKeyInfo, SHA-256)
@@ -134,6 +140,11 @@ public sealed class SmtpCertificateInfo
     /// <summary>When the certificate was checked (UTC); the reference time of the validity fields.</summary>
     public DateTimeOffset CheckedAt { get; set; }
 
-    /// <inheritdoc />
-    public override string ToString() => Subject;
+    /// <summary>The leaf certificate itself, for Export-Certificate, X509Chain or anything else that needs the object.</summary>
+    /// <returns>The certificate, or null when this object came back from serialization.</returns>
+    public X509Certificate2? GetCertificate() => Certificate;
+
+    /// <summary>Subject, issuer and expiry in one line, e.g. for Export-Csv: <c>CN=mx.example.net; issuer CN=R11; expires 2027-01-31</c>.</summary>
+    public override string ToString() =>
+        Subject + "; issuer " + Issuer + "; expires " + NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,7 @@
 using System;
 
+using Newtonsoft.Json;
+
 namespace SmtpTls;
 
 /// <summary>
@@ -16,19 +18,23 @@ public sealed class SmtpDomainPolicyResult
     public string Status { get; set; } = nameof(SmtpTlsStatus.Passed);
 
     /// <summary>The MTA-STS record, policy and per-MX checks.</summary>
+    [JsonIgnore]
     public SmtpMtaStsResult MtaSts { get; set; } = new();
 
     /// <summary>DANE for each MX host, in the order the hosts were given.</summary>
-    public SmtpDaneHostResult[] Dane { get; set; } = Array.Empty<SmtpDaneHostResult>();
+    [JsonIgnore]
+    public ReadableList<SmtpDaneHostResult> Dane { get; set; } = new();
 
     /// <summary>The TLS-RPT record.</summary>
+    [JsonIgnore]
     public SmtpTlsRptResult TlsRpt { get; set; } = new();
 
     /// <summary>Everything worth reporting, worst first.</summary>
-    public SmtpPolicyFinding[] Findings { get; set; } = Array.Empty<SmtpPolicyFinding>();
+    [JsonIgnore]
+    public SmtpPolicyFindingList Findings { get; set; } = new();
 
     /// <summary>The DNS servers asked (<c>ip:port</c>).</summary>
-    public string[] DnsServers { get; set; } = Array.Empty<string>();
+    public ReadableList<string> DnsServers { get; set; } = new();
 
     /// <summary>When the check started (UTC).</summary>
     public DateTimeOffset Timestamp { get; set; }
@@ -36,6 +42,20 @@ public sealed class SmtpDomainPolicyResult
     /// <summary>How long the check took.</summary>
     public TimeSpan Duration { get; set; }
 
+    /// <summary>The MTA-STS verdict in one line, e.g. <c>Valid (enforce)</c>: what <see cref="MtaSts"/> says, for JSON and reports.</summary>
+    public string MtaStsSummary => MtaSts.ToString();
+
+    /// <summary>The DANE verdict per MX host in one line, e.g. <c>_25._tcp.mx.example.net: Valid</c>; empty when no host was checked.</summary>
+    public string DaneSummary => Dane.ToString();
+
+    /// <summary>The TLS-RPT verdict, e.g. <c>Valid</c> or <c>Missing</c>: what <see cref="TlsRpt"/> says.</summary>
+    public string TlsRptSummary => TlsRpt.ToString();
+
+    /// <summary>The findings' ids with their severity, e.g. <c>MtaStsPolicyMissing(Error); TlsRptMissing(Info)</c>.</summary>
+    public string FindingsSummary => Findings.ToString();
+
     /// <inheritdoc />
-    public override string ToString() => Domain + ": " + Status + ", " + Findings.Length + " finding(s)";
+    public override string ToString() =>
+        Domain + ": " + Status + "; MTA-STS " + MtaStsSummary + "; DANE " + (Dane.Count == 0 ? "-" : DaneSummary) + "; TLS-RPT " + TlsRptSummary
+        + (Findings.Count == 0 ? string.Empty : "; " + FindingsSummary);
 }

@@ -395,7 +395,7 @@ internal sealed class ProbeRun
         _result.Protocol = session.Protocol?.ToString();
         _result.NegotiatedProtocol = session.Protocol;
         _result.CipherSuite = session.CipherSuite;
-        _result.PresentedChain = session.PresentedChain;
+        _result.PresentedCertificates = session.PresentedChain;
         _result.ClientCertificateRequested = session.ClientCertificateRequested;
         _result.ClientCertificateAuthorities = session.ClientCertificateAuthorities;
         if (session.ClientCertificateRequested == true)

@@ -50,7 +50,7 @@ public sealed class SmtpTlsResult
     public string? Banner { get; set; }
 
     /// <summary>The EHLO keywords before TLS (implicit TLS has none).</summary>
-    public string[] CapabilitiesBeforeTls { get; set; } = Array.Empty<string>();
+    public ReadableList<string> CapabilitiesBeforeTls { get; set; } = new();
 
     /// <summary>Whether EHLO before TLS listed STARTTLS.</summary>
     public bool StartTlsOffered { get; set; }
@@ -68,7 +68,7 @@ public sealed class SmtpTlsResult
     public string? CipherSuite { get; set; }
 
     /// <summary>The EHLO keywords inside TLS.</summary>
-    public string[] CapabilitiesAfterTls { get; set; } = Array.Empty<string>();
+    public ReadableList<string> CapabilitiesAfterTls { get; set; } = new();
 
     /// <summary>
     /// The extensions of the EHLO reply inside TLS as typed flags (REQUIRETLS, SMTPUTF8, CHUNKING, 8BITMIME,
@@ -80,13 +80,13 @@ public sealed class SmtpTlsResult
     public bool? ClientCertificateRequested { get; set; }
 
     /// <summary>The distinguished names of the CAs the server named when it asked for a client certificate (may be empty).</summary>
-    public string[] ClientCertificateAuthorities { get; set; } = Array.Empty<string>();
+    public ReadableList<string> ClientCertificateAuthorities { get; set; } = new();
 
     /// <summary>The SASL mechanisms offered before TLS; should be empty.</summary>
-    public string[] AuthBeforeTls { get; set; } = Array.Empty<string>();
+    public ReadableList<string> AuthBeforeTls { get; set; } = new();
 
     /// <summary>The SASL mechanisms offered inside TLS.</summary>
-    public string[] AuthAfterTls { get; set; } = Array.Empty<string>();
+    public ReadableList<string> AuthAfterTls { get; set; } = new();
 
     /// <summary>With -CheckEnforcement: whether MAIL FROM before STARTTLS was refused. Null when not checked.</summary>
     public bool? TlsEnforced { get; set; }
@@ -94,8 +94,19 @@ public sealed class SmtpTlsResult
     /// <summary>The analysis of the certificate presented on this connection.</summary>
     public SmtpCertificateInfo? Certificate { get; set; }
 
+    /// <summary>
+    /// The certificates the server sent on this connection, leaf first, exactly as received, summarised
+    /// (subject, issuer, validity, fingerprints); <see cref="SmtpCertificateChainElement.GetCertificate"/>
+    /// gives each certificate itself. The same elements as <see cref="SmtpCertificateInfo.PresentedChain"/>.
+    /// </summary>
+    public ReadableList<SmtpCertificateChainElement> PresentedChain => Certificate?.PresentedChain ?? new ReadableList<SmtpCertificateChainElement>();
+
     /// <summary>The certificates the server sent on this connection, leaf first, exactly as received.</summary>
-    public X509Certificate2[] PresentedChain { get; set; } = Array.Empty<X509Certificate2>();
+    /// <remarks>
+    /// Not a public property: a live certificate object is no data for Export-Csv, ConvertTo-Json or remoting
+    /// (its JSON alone is about 8 KB). Use <see cref="GetPresentedCertificates"/>.
+    /// </remarks>
+    internal X509Certificate2[] PresentedCertificates { get; set; } = Array.Empty<X509Certificate2>();
 
     /// <summary>Whether the chain is trusted and the certificate is within its validity (the name is <see cref="HostnameMatch"/>).</summary>
     public bool? CertificateValid { get; set; }
@@ -107,10 +118,10 @@ public sealed class SmtpTlsResult
     public int? DaysUntilExpiry { get; set; }
 
     /// <summary>With -ProtocolScan: each of SSL 3.0 to TLS 1.3 with whether the server accepts it.</summary>
-    public SmtpTlsProtocolSupport[] SupportedProtocols { get; set; } = Array.Empty<SmtpTlsProtocolSupport>();
+    public ReadableList<SmtpTlsProtocolSupport> SupportedProtocols { get; set; } = new();
 
     /// <summary>Everything worth reporting, worst first.</summary>
-    public SmtpTlsFinding[] Findings { get; set; } = Array.Empty<SmtpTlsFinding>();
+    public SmtpTlsFindingList Findings { get; set; } = new();
 
     /// <summary>What a negative server reply or the failure means and what to do; null when nothing failed.</summary>
     public SmtpErrorResolution? Resolution { get; set; }
@@ -122,7 +133,7 @@ public sealed class SmtpTlsResult
     public SmtpDomainPolicyResult? Policy { get; set; }
 
     /// <summary>The SMTP dialogue as seen by the probe (S: server, C: client), for logs and support tickets.</summary>
-    public string[] Transcript { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Transcript { get; set; } = new();
 
     /// <summary>When the check started (UTC).</summary>
     public DateTimeOffset Timestamp { get; set; }
@@ -158,6 +169,10 @@ public sealed class SmtpTlsResult
 
     /// <summary>The negotiated protocol as a value, for the verdict rules.</summary>
     internal SmtpTlsProtocol? NegotiatedProtocol { get; set; }
+
+    /// <summary>The certificates the server sent on this connection, leaf first, exactly as received.</summary>
+    /// <returns>A new array (empty when no certificate was presented); the certificates are shared.</returns>
+    public X509Certificate2[] GetPresentedCertificates() => (X509Certificate2[])PresentedCertificates.Clone();
 
     /// <inheritdoc />
     public override string ToString() => (MxHost is null ? string.Empty : MxHost + " ") + Server + ":" + Port + " " + Status;

@@ -97,7 +97,7 @@ internal sealed class SmtpTlsVerdict
 
     private void EvaluateCertificate()
     {
-        if (_result.PresentedChain.Length == 0)
+        if (_result.PresentedCertificates.Length == 0)
         {
             _result.CertificateValid = false;
             _findings.Add(SmtpTlsFindingId.CertificateUntrusted, SmtpTlsFindingSeverity.Error, "Finding.NoCertificate");
@@ -107,7 +107,7 @@ internal sealed class SmtpTlsVerdict
         SmtpCertificateInfo certificate;
         try
         {
-            certificate = CertificateInspection.Analyze(_result.PresentedChain, _result.ServerName, _options.TrustAnchors, _options.ExpiryWarningDays, _culture, _result.Server, _result.Port, HandshakeChain);
+            certificate = CertificateInspection.Analyze(_result.PresentedCertificates, _result.ServerName, _options.TrustAnchors, _options.ExpiryWarningDays, _culture, _result.Server, _result.Port, HandshakeChain);
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
         {

@@ -1,4 +1,5 @@
 using System;
+using Newtonsoft.Json;
 
 namespace SmtpTls;
 
@@ -63,16 +64,18 @@ public sealed class SmtpErrorResolution
     public string LogStatus { get; set; } = string.Empty;
 
     /// <summary>Likely causes, most likely first, localized.</summary>
-    public string[] Causes { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Causes { get; set; } = new();
 
     /// <summary>What to do, for senders, administrators and developers.</summary>
-    public SmtpRemediationStep[] Remediation { get; set; } = Array.Empty<SmtpRemediationStep>();
+    /// <remarks>Left out of JSON when the resolution is inside another object (a result's <c>Resolution</c>), to keep that JSON shallow; see README "JSON shape".</remarks>
+    [JsonIgnore]
+    public ReadableList<SmtpRemediationStep> Remediation { get; set; } = new();
 
     /// <summary>Standards and documents behind the explanation, e.g. "RFC 3207 §4", "RFC 3463 §3.8".</summary>
-    public string[] References { get; set; } = Array.Empty<string>();
+    public ReadableList<string> References { get; set; } = new();
 
     /// <summary>Doubts about the input: codes whose classes disagree, misused codes, truncated input.</summary>
-    public string[] Warnings { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Warnings { get; set; } = new();
 
     /// <summary>How sure the resolver is about <see cref="Category"/>.</summary>
     public SmtpResolutionConfidence Confidence { get; set; } = SmtpResolutionConfidence.Low;

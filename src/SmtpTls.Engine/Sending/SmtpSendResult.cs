@@ -33,7 +33,7 @@ public sealed class SmtpSendResult
     public string From { get; set; } = string.Empty;
 
     /// <summary>The envelope recipients (RCPT TO) and To header addresses.</summary>
-    public string[] To { get; set; } = Array.Empty<string>();
+    public ReadableList<string> To { get; set; } = new();
 
     /// <summary>The Message-ID header of the test message, without angle brackets.</summary>
     public string? MessageId { get; set; }
@@ -90,10 +90,10 @@ public sealed class SmtpSendResult
     /// The SMTP dialogue, one line each: <c>C: </c> client, <c>S: </c> server, <c>* </c> notes. AUTH
     /// payloads and passwords are replaced by <c>***</c>; the message content is left out.
     /// </summary>
-    public string[] Transcript { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Transcript { get; set; } = new();
 
     /// <summary>The warnings given (plaintext, skipped certificate validation, insecure authentication).</summary>
-    public string[] Warnings { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Warnings { get; set; } = new();
 
     /// <summary>When the attempt started (UTC).</summary>
     public DateTimeOffset StartedAt { get; set; }

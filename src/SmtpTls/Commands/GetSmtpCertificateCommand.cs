@@ -114,7 +114,7 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
 
                     if (saving)
                     {
-                        _chainsToSave[index] = (server, info.PresentedChain.Select(e => e.Certificate).Where(c => c is not null).Select(c => c!).ToArray());
+                        _chainsToSave[index] = (server, info.PresentedChain.Select(e => e.GetCertificate()).Where(c => c is not null).Select(c => c!).ToArray());
                     }
 
                     return info;

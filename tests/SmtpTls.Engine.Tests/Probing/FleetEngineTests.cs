@@ -157,7 +157,7 @@ public class FleetEngineTests
         var anchors = withAnchor ? TrustAnchors.FromCertificates(new[] { ScriptedSmtpServer.Certificate }) : null;
         var result = await SmtpTlsProbe.ProbeAsync(new SmtpTlsProbeOptions(server.Endpoint) { ServerName = "mx.test.example", TrustAnchors = anchors, Culture = En });
 
-        var separate = CertificateAnalyzer.Analyze(result.PresentedChain, "mx.test.example", anchors, DateTimeOffset.UtcNow, culture: En);
+        var separate = CertificateAnalyzer.Analyze(result.GetPresentedCertificates(), "mx.test.example", anchors, DateTimeOffset.UtcNow, culture: En);
         var shared = result.Certificate!;
         Assert.Equal(separate.ChainValid, shared.ChainValid);
         Assert.Equal(withAnchor, shared.ChainValid);
@@ -166,7 +166,7 @@ public class FleetEngineTests
         Assert.Equal(separate.IncompleteChain, shared.IncompleteChain);
 
         // The certificates are handles of their own: usable after the connection and its SslStream are gone.
-        Assert.Equal(ScriptedSmtpServer.Certificate.RawData, result.PresentedChain[0].RawData);
+        Assert.Equal(ScriptedSmtpServer.Certificate.RawData, result.GetPresentedCertificates()[0].RawData);
     }
 
     [Fact]

@@ -192,7 +192,7 @@ public class SmtpTestMessageSenderTests
         Assert.True(result.Authenticated);
         Assert.Contains(B64(User), dialogue.Received);
         Assert.Contains(B64(Password), dialogue.Received);
-        var auth = Array.IndexOf(result.Transcript, "C: AUTH LOGIN");
+        var auth = result.Transcript.IndexOf("C: AUTH LOGIN");
         Assert.True(auth > 0, string.Join("\n", result.Transcript));
         Assert.Equal(new[] { "C: AUTH LOGIN", "S: 334 VXNlcm5hbWU6", "C: ***", "S: 334 UGFzc3dvcmQ6", "C: ***", "S: 235 2.7.0 Authentication successful" }, result.Transcript.Skip(auth).Take(6));
         AssertNoSecrets(result);
