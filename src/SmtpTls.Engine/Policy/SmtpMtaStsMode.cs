@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>The <c>mode</c> of an MTA-STS policy (RFC 8461 section 5).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpMtaStsMode
 {
     /// <summary><c>none</c>: the domain withdraws its policy; senders treat it as having none.</summary>

@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>
@@ -5,6 +8,7 @@ namespace SmtpTls;
 /// finding's <see cref="SmtpPolicyFinding.Id"/>, which carries the name of one of these values as a
 /// string, so that it survives Export-Clixml/Import-Clixml (enums come back as bare numbers).
 /// </summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpPolicyFindingId
 {
     /// <summary>The domain publishes no MTA-STS record (<c>_mta-sts</c> TXT, RFC 8461 section 3.1).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>How one TLSA record compared with the certificate chain a server presented (RFC 7672, RFC 7671).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpTlsaMatchResult
 {
     /// <summary>The record matches: DANE-EE against the leaf, or DANE-TA against a presented CA that the leaf chains to, with the leaf naming the host.</summary>

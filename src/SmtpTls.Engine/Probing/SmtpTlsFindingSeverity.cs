@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>How much a finding weighs in the verdict.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpTlsFindingSeverity
 {
     /// <summary>Worth knowing; does not change the status.</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>The SSL/TLS protocol versions the module names, oldest first.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpTlsProtocol
 {
     /// <summary>SSL 3.0 (broken; RFC 7568).</summary>

@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>
@@ -5,6 +8,7 @@ namespace SmtpTls;
 /// which step of getting an encrypted session failed; the last members tell "not a TLS problem"
 /// apart. Scripts can branch on it without parsing localized text.
 /// </summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpErrorCategory
 {
     /// <summary>The server offers STARTTLS but cannot start TLS now (454 to STARTTLS, RFC 3207 §4).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>Who can carry out a remediation step.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpRemediationAudience
 {
     /// <summary>The person or system sending the mail (user, mail client, sending script).</summary>

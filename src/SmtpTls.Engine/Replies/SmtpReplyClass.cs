@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>
@@ -5,6 +8,7 @@ namespace SmtpTls;
 /// when the input has no basic code, the class of the enhanced status code (RFC 3463 §3.1).
 /// The numeric values are the digits.
 /// </summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpReplyClass
 {
     /// <summary>No code was found in the input.</summary>

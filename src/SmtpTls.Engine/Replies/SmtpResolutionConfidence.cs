@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace SmtpTls;
 
 /// <summary>
@@ -9,6 +12,7 @@ namespace SmtpTls;
 /// client-side text without codes. Low: nothing specific matched; the category is a guess from
 /// the reply class or the input is not an SMTP reply at all. The numeric values order them.
 /// </remarks>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SmtpResolutionConfidence
 {
     /// <summary>Nothing specific matched.</summary>
