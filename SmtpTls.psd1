@@ -17,6 +17,7 @@
         'Get-SmtpCertificate'
         'Send-SmtpTestMessage'
         'Resolve-SmtpError'
+        'Export-SmtpTlsReport'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -44,7 +44,7 @@ Describe 'Module manifest' {
         $manifest = Import-PowerShellDataFile $ModulePath
         $manifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
         $manifest.PowerShellVersion | Should -Be '5.1'
-        $manifest.CmdletsToExport | Should -Be @('Test-SmtpTls', 'Get-SmtpCertificate', 'Send-SmtpTestMessage', 'Resolve-SmtpError')
+        $manifest.CmdletsToExport | Should -Be @('Test-SmtpTls', 'Get-SmtpCertificate', 'Send-SmtpTestMessage', 'Resolve-SmtpError', 'Export-SmtpTlsReport')
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport') {
             $manifest[$key] | Where-Object { $_ -match '\*' } | Should -BeNullOrEmpty
         }
@@ -145,6 +145,10 @@ Describe 'Shipped assemblies' {
                 }
                 elseif ($reference.Name -eq 'System.Management.Automation') {
                     if ($reference.Version -gt [version]'7.4.0.0') { "$($dll.Name) wants System.Management.Automation $($reference.Version)" }
+                }
+                elseif ($reference.Name -eq 'Newtonsoft.Json') {
+                    # PowerShell 7 ships Newtonsoft.Json 13.0.0.0; the module uses that copy on purpose (README "JSON shape").
+                    if ($reference.Version -gt [version]'13.0.0.0') { "$($dll.Name) wants Newtonsoft.Json $($reference.Version), newer than PowerShell 7.4 ships" }
                 }
                 elseif ($reference.Version.Major -gt 8 -and $reference.Name -notin 'netstandard') {
                     "$($dll.Name) wants $($reference.Name) $($reference.Version), newer than .NET 8 ships"
