@@ -4,7 +4,9 @@
 # client-cert: relaying only for the known certificate's fingerprint). Every success is found in the
 # Maildir, every refusal is proven absent from Maildir and queue, and no token, password or key shows
 # up in the result, the transcript, -Verbose, the error or Export-Clixml.
-# The tokens are minted here, with the RS256 key the bed generated for Dovecot.
+# The tokens are minted here, with the RS256 key the bed generated for Dovecot. No server package here
+# supports REQUIRETLS (Debian 12's Postfix is 3.7), so the scripted server (tests/SmtpTls.HostileServer,
+# behaviours requiretls and requiretls-refused) advertises and checks it, over real TLS.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot '../Common.ps1')
@@ -299,5 +301,67 @@ Describe 'Send-SmtpTestMessage -RequireTls against a real server without REQUIRE
         $sent.Result.Resolution.RuleId | Should -Be 'submission.requiretls.not-advertised'
         $sent.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RequireTlsNotOffered,*'
         Assert-NotDelivered $sent.Result client-cert
+    }
+}
+
+Describe 'REQUIRETLS against the scripted server that advertises and checks it' {
+    BeforeAll {
+        # The scripted server's own self-signed certificate, trusted exactly.
+        $script:HostileCertificate = Join-Path $Bed.Root 'hostile/tls-certificate.pem'
+        function Send-Hostile([string] $Behaviour, [hashtable] $With = @{}) {
+            $entry = $Bed.Hostile.$Behaviour
+            $parameters = @{
+                Server          = "$($entry.Address):$($entry.Port)"
+                ServerName      = 'hostile.smtptls.test'
+                TrustedRootPath = $HostileCertificate
+                From            = 'tester@smtptls.test'
+                To              = 'mailbox@smtptls.test'
+                TimeoutSeconds  = 15
+                ErrorAction     = 'SilentlyContinue'
+            }
+            foreach ($key in $With.Keys) { $parameters[$key] = $With[$key] }
+            Send-SmtpTestMessage @parameters
+        }
+    }
+
+    It 'Test-SmtpTls lists REQUIRETLS (only inside TLS) among the typed extensions' {
+        $entry = $Bed.Hostile.requiretls
+        $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName 'hostile.smtptls.test' -TrustedRootPath $HostileCertificate
+        $result.TlsEstablished | Should -BeTrue
+        $result.CapabilitiesBeforeTls | Should -Not -Contain 'REQUIRETLS'
+        $result.Extensions.RequireTls | Should -BeTrue
+        $result.Extensions.MaxMessageSize | Should -Be 10485760
+        $result.Extensions.Chunking | Should -BeFalse
+    }
+
+    It '-RequireTls over verified TLS: MAIL FROM carries REQUIRETLS and the server confirms it saw it' {
+        $result = Send-Hostile requiretls @{ RequireTls = $true }
+        $result.Accepted | Should -BeTrue -Because $result.ErrorMessage
+        $result.RequireTls | Should -BeTrue
+        $result.Transcript | Where-Object { $_ -like 'C: MAIL FROM:<tester@smtptls.test>* REQUIRETLS' } | Should -HaveCount 1
+        $result.Reply | Should -Match '^250 2\.0\.0 Ok: queued as RT[0-9A-F]{6} \(REQUIRETLS\)$'
+    }
+
+    It 'without -RequireTls the envelope has no REQUIRETLS' {
+        $result = Send-Hostile requiretls
+        $result.Accepted | Should -BeTrue -Because $result.ErrorMessage
+        $result.RequireTls | Should -BeFalse
+        $result.Reply | Should -BeLike '*(no REQUIRETLS)'
+    }
+
+    It 'a server that cannot keep the promise (550 5.7.30): RecipientRejected, no DATA, and the Resolution says REQUIRETLS' {
+        $result = Send-Hostile requiretls-refused @{ RequireTls = $true }
+        $result.ErrorId | Should -Be 'RecipientRejected'
+        $result.Reply | Should -Be '550 5.7.30 REQUIRETLS support required'
+        $result.Transcript | Should -Not -Contain 'C: DATA'
+        $result.Resolution.Category | Should -Be 'TlsPolicyFailure'
+        $result.Resolution.EnhancedStatusCode | Should -Be '5.7.30'
+    }
+
+    It '-RequireTls with an unverified certificate (-SkipCertificateValidation, not trusted): nothing sent' {
+        $result = Send-Hostile requiretls @{ RequireTls = $true; TrustedRootPath = $Bed.CaFile; SkipCertificateValidation = $true; WarningAction = 'SilentlyContinue' }
+        $result.ErrorId | Should -Be 'RequireTlsNotVerified'
+        $result.Transcript | Where-Object { $_ -like 'C: MAIL FROM*' } | Should -BeNullOrEmpty
+        $result.Resolution.RuleId | Should -Be 'submission.requiretls.not-verified'
     }
 }

@@ -9,7 +9,9 @@ BeforeDiscovery {
     $script:SkipPostfix = [bool]$skipReason
     $script:SkipNote = if ($SkipPostfix) { " (skipped: $skipReason)" } else { '' }
     $script:HostileBehaviours = 'tarpit', 'close-after-banner', 'close-in-handshake', 'garbage-banner', 'http', 'long-line',
-        'ehlo-flood', 'banner-421', 'ehlo-421', 'starttls-421', 'starttls-silent', 'starttls-454'
+        'ehlo-flood', 'banner-421', 'ehlo-421', 'starttls-421', 'starttls-silent', 'starttls-454',
+        'endless-greeting', 'endless-continuation', 'trickle', 'echo-password', 'echo-auth-line', 'escape-sequences',
+        'hostile-hostname', 'data-after-starttls', 'requiretls', 'requiretls-refused'
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
         'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'submission', 'oauth', 'client-cert'
 }

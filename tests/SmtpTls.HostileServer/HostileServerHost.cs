@@ -131,6 +131,8 @@ internal sealed class HostileServerHost
         {
             return;
         }
+        // The certificate of the TLS-speaking behaviours, for clients to trust (RequireTlsBehaviours).
+        TlsIdentity.Export(Path.Combine(Path.GetDirectoryName(_options.ReadyFile)!, "tls-certificate.pem"));
         var temporary = _options.ReadyFile + ".tmp";
         using (var stream = File.Create(temporary))
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))

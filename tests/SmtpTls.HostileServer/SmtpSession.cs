@@ -13,7 +13,7 @@ internal sealed class SmtpSession : IDisposable
     public const int MaxLineLength = 4096;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private readonly byte[] _buffer = new byte[MaxLineLength];
     private int _start;
     private int _end;
@@ -130,6 +130,31 @@ internal sealed class SmtpSession : IDisposable
     }
 
     /// <inheritdoc />
+    /// <summary>Whether <see cref="StartTlsAsync"/> has made this a TLS session.</summary>
+    public bool IsTls => _stream is System.Net.Security.SslStream;
+
+    /// <summary>
+    /// The server side of STARTTLS with <paramref name="certificate"/>; false when the handshake fails. Called
+    /// right after "220 Ready to start TLS": whatever the client pipelined before the handshake is dropped.
+    /// </summary>
+    public async Task<bool> StartTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        _start = _end = 0;
+        var tls = new System.Net.Security.SslStream(_stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        _stream = tls;
+        return true;
+    }
+
     public void Dispose()
     {
         _stream.Dispose();
