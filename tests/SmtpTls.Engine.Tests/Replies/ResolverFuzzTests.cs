@@ -26,6 +26,11 @@ public class ResolverFuzzTests
         "\uD83D\uDE00", "\uD800", "\uDC00", "\uFFFD", "ü", "ß", "1tGxyz-000ABC-12 == ", "port 587 is typically reserved",
         // Client-library shapes (ClientReplyShapes): "(535, b'5.7.8 ...')", "535: 5.7.8", localized "Serverantwort war:".
         "(535, b'", "535: ", ", b\"", "Die Serverantwort war: ", "Serverantwort lautete: „", "„", "“", "Ausnahme beim Aufrufen von \"Send\" mit 1 Argument(en): ",
+        // Log shapes (LogShapes/*): fields that are never replies, and the places replies are quoted.
+        " X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes", "[2001:db8::311]", "2001:db8::250", " defer (-38) ", " S=345 ", "{LED=", "};{MSG=",
+        "{FQDN=mx.example.net}", "result=\"", "stat=\"", "smtpd[812]: 4a5b6c7d8e9f0a1b smtp ", " mta error reason=", "SMTP error from remote mail server after RCPT TO:<a@b>: ",
+        "Dec  7 05:14:28 mx postfix/smtpd[421]: ", "NOQUEUE: reject: ", "STARTTLS=client, relay=mx., version=TLSv1.3, verify=FAIL, ", "dovecot: submission-login: ",
+        "certificate", "expired", "relay", "denied", "authentication", "failed", "~", "TLSA", "responded with: \"",
     };
 
     [Fact]
@@ -152,6 +157,55 @@ public class ResolverFuzzTests
         var r = SmtpErrorResolver.Resolve(new Exception("outer", new ThrowingException()), English);
 
         AssertBounded(r);
+    }
+
+    [Fact]
+    public void RandomLogLinesWithoutAReply_NeverYieldAReplyCode()
+    {
+        // Only the fields that a log shape knows carry digits here (addresses, ports, process ids, queue and
+        // message ids, cipher bits, sizes, errno): whatever the numbers, no reply code may be read from them.
+        var random = new Random(20261207);
+        string[] templates =
+        {
+            "{T} mx postfix/smtpd[{P}]: connect from client.example.net[{A}]:{N}",
+            "{T} mx postfix/smtp[{P}]: {Q}: to=<a@example.org>, relay=mx.example.org[{A}]:{N}, delay={N}.{N}, delays={N}/0/{N}/0, size={N}, nrcpt=1",
+            "{T} {E} => a@example.org R=dnslookup T=remote_smtp H=mx.example.org [{A}]:{N} X=TLS1.3:TLS_AES_256_GCM_SHA384:{N} CV=yes S={N}",
+            "{T} {E} <= a@example.org H=(helo) [{A}]:{N} I=[{A}]:{N} P=esmtps X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:{N} S={N} id={N}@example.org",
+            "{T} H=mx.example.org [{A}] TLS error on connection (recv): The TLS connection was non-properly terminated.",
+            "{T} mx smtpd[{P}]: {H} smtp connected address=[{A}] host=client.example.net",
+            "{T} mx dovecot: submission-login: Login: user=<a>, rip={A}, lip={A}, mpid={P}, TLS, session=<AbCd>",
+            "{T} mx sendmail[{P}]: STARTTLS=client, relay=mx.example.org., version=TLSv1.3, verify=OK, cipher=TLS_AES_256_GCM_SHA384, bits={N}/{N}",
+        };
+
+        for (var i = 0; i < 2000; i++)
+        {
+            var line = templates[random.Next(templates.Length)]
+                .Replace("{T}", random.Next(2) == 0 ? "Dec  7 05:14:28" : "2026-12-07 05:14:28")
+                .Replace("{E}", "1tGxyz-000ABC-12");
+            line = Fill(line, "{P}", () => random.Next(1, 99999).ToString(CultureInfo.InvariantCulture));
+            line = Fill(line, "{N}", () => random.Next(0, 1000).ToString(CultureInfo.InvariantCulture));
+            line = Fill(line, "{Q}", () => random.Next(0x100000, 0xFFFFFF).ToString("X6", CultureInfo.InvariantCulture));
+            line = Fill(line, "{H}", () => random.Next().ToString("x8", CultureInfo.InvariantCulture) + random.Next().ToString("x8", CultureInfo.InvariantCulture));
+            line = Fill(line, "{A}", () => random.Next(2) == 0
+                ? string.Join(".", Enumerable.Range(0, 4).Select(_ => random.Next(0, 256).ToString(CultureInfo.InvariantCulture)))
+                : "2001:db8::" + random.Next(0, 1000).ToString(CultureInfo.InvariantCulture));
+
+            var p = ReplyParser.Parse(line);
+            Assert.True(p.ReplyCode == 0, $"{line}: reply code {p.ReplyCode}");
+        }
+    }
+
+    private static string Fill(string template, string placeholder, Func<string> value)
+    {
+        var text = new StringBuilder();
+        var start = 0;
+        for (var at = template.IndexOf(placeholder, StringComparison.Ordinal); at >= 0; at = template.IndexOf(placeholder, start, StringComparison.Ordinal))
+        {
+            text.Append(template, start, at - start).Append(value());
+            start = at + placeholder.Length;
+        }
+
+        return text.Append(template, start, template.Length - start).ToString();
     }
 
     private static void AssertBounded(SmtpErrorResolution r)
