@@ -11,7 +11,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot '../Common.ps1')
     Import-SmtpTlsModule
-    $script:Bed = Use-SmtpTestBed -Scenario oauth, client-cert, submission
+    $script:Bed = Use-SmtpTestBed -Scenario oauth, client-cert, client-cert-required, submission
 
     function Skip-WithoutPostfix {
         if (-not $Bed.Available) { Set-ItResult -Skipped -Because "Postfix scenarios are not running: $($Bed.Reason)" }
@@ -244,6 +244,27 @@ Describe 'Send-SmtpTestMessage -ClientCertificate against Postfix asking for cli
         $sent.Result.Reply | Should -Match '^554 5\.7\.1 .*Access denied'
         $sent.Result.ClientCertificateRequested | Should -BeTrue
         Assert-NotDelivered $sent.Result client-cert
+    }
+
+    It 'a server that requires a certificate (smtpd_tls_req_ccert), none given: ClientCertificateRejected with Postfix''s 421, nothing delivered' {
+        if (Skip-WithoutPostfix) { return }
+        $sent = Send-Scenario client-cert-required
+
+        $sent.Result.ErrorId | Should -Be 'ClientCertificateRejected'
+        $sent.Result.Reply | Should -Match '^421 4\.7\.1 .*No client certificate presented'
+        $sent.Result.ClientCertificateRequested | Should -BeTrue
+        $sent.Result.Resolution.RuleId | Should -Be 'submission.client-cert.required'
+        $sent.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ClientCertificateRejected,*'
+        Assert-NotDelivered $sent.Result client-cert-required
+    }
+
+    It 'a server that requires a certificate, the known one given: delivered' {
+        if (Skip-WithoutPostfix) { return }
+        $entry = $Bed.Scenarios.'client-cert-required'
+        $sent = Send-Scenario client-cert-required -With @{ ClientCertificate = $entry.KnownClientPem }
+
+        $sent.Result.Accepted | Should -BeTrue -Because $sent.Result.ErrorMessage
+        (Get-Delivered client-cert-required $sent.Result.MessageId).Count | Should -Be 1
     }
 
     It 'a wrong PFX password is a clear error before anything is contacted' {

@@ -150,6 +150,9 @@ internal sealed class SendRun
             }
             catch
             {
+                // Whether the server asked for a client certificate explains many refusals at this point.
+                RecordClientCertificate(client);
+
                 // Refused here means nothing was sent; QUIT if the session is still up, then close.
                 await QuitAsync(client).ConfigureAwait(false);
                 client.Dispose();
@@ -632,6 +635,15 @@ internal sealed class SendRun
         if (LimitFailure(ex, stepText) is { } limit)
         {
             return limit;
+        }
+
+        // A server that requires a client certificate says so right after the handshake (Postfix with
+        // smtpd_tls_req_ccert: "421 4.7.1 <host> Error: No client certificate presented") and hangs up.
+        if (_logger.LastReply is { } refusal && refusal.Length > 0 && refusal[0] is '4' or '5'
+            && refusal.IndexOf("client certificate", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
+            return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, refusal), refusal, refusal, ex);
         }
 
         if (IsTimeout(ex))

@@ -32,3 +32,18 @@ $script:Scenarios['client-cert'] = @{
         smtpd_recipient_restrictions = 'permit_tls_clientcerts, reject'
     }
 }
+
+$script:Scenarios['client-cert-required'] = @{
+    Description = 'STARTTLS required with a client certificate (smtpd_tls_req_ccert): without one, 421 4.7.1 after the handshake; mail accepted only from the known certificate'
+    Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
+    Companion = 'Initialize-ClientCertificateRelay'
+    Settings = [ordered]@{
+        smtpd_tls_security_level     = 'encrypt'
+        smtpd_tls_req_ccert          = 'yes'
+        smtpd_tls_CAfile             = '$config_directory/client-ca.pem'
+        smtpd_tls_fingerprint_digest = 'sha256'
+        relay_clientcerts            = 'texthash:$config_directory/relay_clientcerts'
+        smtpd_relay_restrictions     = 'permit_tls_clientcerts, reject_unauth_destination'
+        smtpd_recipient_restrictions = 'permit_tls_clientcerts, reject'
+    }
+}
