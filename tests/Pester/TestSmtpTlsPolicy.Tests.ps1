@@ -129,6 +129,30 @@ Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) {
         @($r[0].Policy.Findings.Id) | Should -Contain 'TlsRptMissing'
     }
 
+    It 'keeps the policy verdicts at remoting depth, the report shows them, and JSON has their summary' {
+        if ($SkipReason) { return }
+        Set-Policy 'other.policy.test'
+        $r = Invoke-Policy 'wrongmx.policy.test'
+        # Depth 1 is what remoting uses; SmtpTls.Types.ps1xml raises it for results (Remoting.Tests.ps1 does it over SSH).
+        $back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r[0], 1))
+        $back.Policy.Status | Should -Be $r[0].Policy.Status
+        @($back.Policy.Findings.Id) | Should -Contain 'MtaStsMxMismatch'
+        $back.Policy.MtaSts.Status | Should -Be $r[0].Policy.MtaSts.Status
+        $back.Policy.MtaSts.Policy.Mode | Should -Be $r[0].Policy.MtaSts.Policy.Mode
+        $json = $r[0] | ConvertTo-Json -WarningVariable truncated -WarningAction SilentlyContinue | ConvertFrom-Json
+        $truncated | Should -BeNullOrEmpty
+        $json.Policy.FindingsSummary | Should -Match 'MtaStsMxMismatch\((Error|Warning)\)'
+        $json.Policy.MtaStsSummary | Should -Be $r[0].Policy.MtaSts.ToString()
+        $report = Join-Path ([IO.Path]::GetTempPath()) ('smtptls-policy-' + [guid]::NewGuid().ToString('N') + '.html')
+        try {
+            $r | Export-SmtpTlsReport -Path $report
+            $html = Get-Content $report -Raw
+            $html | Should -Match '<section id="policies">'
+            $html | Should -Match '<td>wrongmx\.policy\.test</td>'
+        }
+        finally { Remove-Item $report -ErrorAction Ignore }
+    }
+
     It 'without -IncludePolicy the Policy property is null' {
         if ($SkipReason) { return }
         $r = @(Test-SmtpTls -Domain 'norecords.policy.test' -DnsServer $Dns.Endpoint -Port $Good.Port -TimeoutSeconds 10)
