@@ -175,13 +175,40 @@ function Invoke-TestTask {
     $passed = $xunit.Passed + $pester.Passed
     # A runner that crashed before reporting counts as one failure, so the closing line never reads clean.
     $failed = $xunit.Failed + $pester.Failed + [int]$xunit.Errored + [int]$pester.Errored
-    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped)
-    Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host ''
+    foreach ($suite in $xunit, $pester) {
+        Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $suite.Name, $suite.Passed, $suite.Failed, $suite.Skipped)
+        Write-Host ("  ran against: {0}" -f (Format-AgainstCount $suite.Against))
+    }
+    # A skip is a failure of the run, except for a test that cannot run on this operating system at all:
+    # its skip reason starts with "Cannot run on this OS" and it is listed here by name.
+    $skips = @(@($xunit.SkippedTests) + @($pester.SkippedTests) | Where-Object { $_ })
+    $osOnly = @($skips | Where-Object { $_.Reason -match 'Cannot run on this OS' })
+    $unexcused = @($skips | Where-Object { $_.Reason -notmatch 'Cannot run on this OS' })
+    foreach ($skip in $osOnly) { Write-Host "Skipped, cannot run on this OS: $($skip.Name)" }
+    foreach ($skip in $unexcused) { Write-Host "SKIPPED (counts as a failure of the run): $($skip.Name): $($skip.Reason)" }
+    # A skip the runner reported without a name still fails the run.
+    $unexcusedCount = [Math]::Max($unexcused.Count, $skipped - $osOnly.Count)
     # The one plain line CI reads.
-    Write-Host ("{0} passed, {1} failed" -f $passed, $failed)
-    if ($failed -gt 0 -or $xunit.Errored -or $pester.Errored) {
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0 -or $unexcusedCount -gt 0 -or $xunit.Errored -or $pester.Errored) {
         exit 1
     }
+}
+
+function Format-AgainstCount {
+    <# "real servers N (Postfix N, dnsmasq N), scripted servers N, unit N" from the counts of one suite. #>
+    param($Counts)
+    $table = @{}
+    if ($Counts -is [Collections.IDictionary]) { foreach ($key in $Counts.Keys) { $table[$key] = [int]$Counts[$key] } }
+    elseif ($Counts) { foreach ($property in $Counts.PSObject.Properties) { $table[$property.Name] = [int]$property.Value } }
+    $servers = @($table.Keys | Where-Object { $_ -notlike 'Bucket:*' -and $_ -notin 'Scripted', 'Unit', 'Unclassified' } | Sort-Object |
+            ForEach-Object { "$_ $($table[$_])" })
+    $text = 'real servers {0}{1}, scripted servers {2}, unit {3}' -f [int]$table['Bucket:Real'],
+        $(if ($servers) { " ($($servers -join ', '))" } else { '' }), [int]$table['Bucket:Scripted'], [int]$table['Bucket:Unit']
+    if ($table['Bucket:Unclassified']) { $text += ", unclassified $($table['Bucket:Unclassified'])" }
+    $text
 }
 
 function Start-TestBedIfPresent {
@@ -201,16 +228,72 @@ function Invoke-XunitTests {
     $trx = Join-Path $ResultsDirectory 'xunit.trx'
     if (-not (Test-Path $trx)) {
         Write-Warning "xunit wrote no results (exit code $exitCode)."
-        return [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
+        return [pscustomobject]@{ Name = 'xunit'; Passed = 0; Failed = 0; Skipped = 0; Errored = $true; SkippedTests = @(); Against = @{} }
     }
-    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $run = ([xml](Get-Content $trx -Raw)).TestRun
+    $counters = $run.ResultSummary.Counters
+    $ns = @{ t = $run.NamespaceURI }
+    $methods = @{}
+    foreach ($test in Select-Xml -Xml $run -XPath '//t:UnitTest' -Namespace $ns) {
+        $method = $test.Node.TestMethod
+        $methods[$test.Node.id] = "$($method.className).$($method.name)"
+    }
+    $kinds = Get-XunitAgainstTrait -AssemblyPath (Join-Path $RepoRoot "tests/SmtpTls.Engine.Tests/bin/$Configuration/net10.0/SmtpTls.Engine.Tests.dll")
+    $against = [ordered]@{}
+    $skippedTests = [Collections.Generic.List[object]]::new()
+    foreach ($result in Select-Xml -Xml $run -XPath '//t:UnitTestResult' -Namespace $ns) {
+        $node = $result.Node
+        if ($node.outcome -eq 'NotExecuted') {
+            $skippedTests.Add([pscustomobject]@{ Name = $node.testName; Reason = $node.InnerText.Trim() })
+            continue
+        }
+        $testKinds = @($kinds[$methods[$node.testId]])
+        if (-not $testKinds -or -not $testKinds[0]) { $testKinds = @('Unclassified') }
+        foreach ($kind in $testKinds) { $against[$kind] = 1 + [int]$against[$kind] }
+        $bucket = if ($testKinds | Where-Object { $_ -notin 'Scripted', 'Unit', 'Unclassified' }) { 'Real' } elseif ($testKinds -contains 'Scripted') { 'Scripted' } else { $testKinds[0] }
+        $against["Bucket:$bucket"] = 1 + [int]$against["Bucket:$bucket"]
+    }
     [pscustomobject]@{
-        Passed  = [int]$counters.passed
-        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        Skipped = [int]$counters.notExecuted
+        Name         = 'xunit'
+        Passed       = [int]$counters.passed
+        Failed       = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped      = [int]$counters.notExecuted
         # A crash of the test host can leave counters at zero while the exit code says failure.
-        Errored = ($exitCode -ne 0 -and [int]$counters.failed -eq 0)
+        Errored      = ($exitCode -ne 0 -and [int]$counters.failed -eq 0)
+        SkippedTests = $skippedTests.ToArray()
+        Against      = $against
     }
+}
+
+function Get-XunitAgainstTrait {
+    <#
+    What each xunit test method runs against: its [Trait("Against", ...)] values, else its class's
+    (and base classes'). Read by reflection from the built test assembly, because the TRX report
+    carries no traits. Returns a table "Namespace.Class.Method" -> values.
+    #>
+    param([string] $AssemblyPath)
+    $table = @{}
+    if (-not (Test-Path $AssemblyPath)) { return $table }
+    $assembly = [Reflection.Assembly]::LoadFrom($AssemblyPath)
+    $types = try { $assembly.GetTypes() } catch [Reflection.ReflectionTypeLoadException] { $_.Exception.Types | Where-Object { $_ } }
+    function Get-AgainstValue($member) {
+        # CustomAttributes reads the attribute data without running attribute constructors (a skip attribute starts nothing).
+        $member.CustomAttributes | Where-Object {
+            $_.AttributeType.FullName -eq 'Xunit.TraitAttribute' -and $_.ConstructorArguments[0].Value -eq 'Against'
+        } | ForEach-Object { [string]$_.ConstructorArguments[1].Value }
+    }
+    foreach ($type in $types) {
+        $classKinds = @(for ($t = $type; $t; $t = $t.BaseType) { Get-AgainstValue $t })
+        foreach ($method in $type.GetMethods([Reflection.BindingFlags]'Public, Instance, Static')) {
+            $isTest = $method.CustomAttributes | Where-Object {
+                for ($a = $_.AttributeType; $a; $a = $a.BaseType) { if ($a.FullName -eq 'Xunit.FactAttribute') { return $true } }
+            }
+            if (-not $isTest) { continue }
+            $methodKinds = @(Get-AgainstValue $method)
+            $table["$($type.FullName).$($method.Name)"] = if ($methodKinds) { $methodKinds } else { $classKinds }
+        }
+    }
+    $table
 }
 
 function Invoke-PesterTests {
@@ -223,14 +306,17 @@ function Invoke-PesterTests {
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $summaryPath)) {
         Write-Warning "Pester wrote no summary (exit code $exitCode)."
-        return [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
+        return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 0; Skipped = 0; Errored = $true; SkippedTests = @(); Against = @{} }
     }
     $summary = Get-Content $summaryPath -Raw | ConvertFrom-Json
     [pscustomobject]@{
-        Passed  = [int]$summary.Passed
-        Failed  = [int]$summary.Failed
-        Skipped = [int]$summary.Skipped
-        Errored = [bool]$summary.Errored
+        Name         = 'Pester'
+        Passed       = [int]$summary.Passed
+        Failed       = [int]$summary.Failed
+        Skipped      = [int]$summary.Skipped
+        Errored      = [bool]$summary.Errored
+        SkippedTests = @($summary.SkippedTests)
+        Against      = $summary.Against
     }
 }
 

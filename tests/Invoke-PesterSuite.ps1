@@ -19,7 +19,22 @@ $env:SMTPTLS_MODULE = $ModulePath
 # Child processes started by tests inherit this; escape codes in failure messages break the JUnit report.
 $env:NO_COLOR = '1'
 
-$summary = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true }
+$summary = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true; SkippedTests = @(); Against = [ordered]@{} }
+# What a test runs against (README, "What the tests run against"): Pester tags on Describe or It, xunit
+# [Trait("Against", ...)]. build.ps1 prints the counts per suite.
+$againstTags = 'Postfix', 'Dnsmasq', 'OpenSsl', 'Exim', 'OpenSmtpd', 'Dovecot', 'Chromium', 'Scripted', 'Unit'
+
+function Get-EffectiveTag($test) {
+    <# A test's own tags and those of every block around it: tags go on Describe or It. #>
+    $tags = [Collections.Generic.List[string]]::new()
+    foreach ($tag in @($test.Tag)) { if ($tag) { $tags.Add($tag) } }
+    $block = $test.Block
+    while ($block) {
+        foreach ($tag in @($block.Tag)) { if ($tag) { $tags.Add($tag) } }
+        $block = $block.Parent
+    }
+    $tags
+}
 try {
     Import-Module $PesterPath -Force
     $configuration = New-PesterConfiguration
@@ -42,8 +57,25 @@ try {
     # A failing BeforeAll/discovery counts as a failure even though no test reports it.
     $summary.Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     $summary.Skipped = $result.SkippedCount + $result.NotRunCount
+    $summary.SkippedTests = @(foreach ($test in @($result.Skipped) + @($result.NotRun) | Where-Object { $_ }) {
+            [ordered]@{
+                Name   = $test.ExpandedPath
+                # Set-ItResult -Skipped -Because puts the reason into the test's error record.
+                Reason = (@($test.ErrorRecord) | ForEach-Object { "$_" }) -join ' '
+            }
+        })
+    $counts = [ordered]@{}
+    foreach ($test in $result.Tests) {
+        if ($test.Result -notin 'Passed', 'Failed') { continue }
+        $kinds = @(Get-EffectiveTag $test | Where-Object { $_ -in $againstTags } | Select-Object -Unique)
+        if (-not $kinds) { $kinds = @('Unclassified') }
+        foreach ($kind in $kinds) { $counts[$kind] = 1 + [int]$counts[$kind] }
+        $bucket = if ($kinds | Where-Object { $_ -notin 'Scripted', 'Unit', 'Unclassified' }) { 'Real' } elseif ($kinds -contains 'Scripted') { 'Scripted' } else { $kinds[0] }
+        $counts["Bucket:$bucket"] = 1 + [int]$counts["Bucket:$bucket"]
+    }
+    $summary.Against = $counts
     $summary.Errored = $false
 }
 finally {
-    $summary | ConvertTo-Json | Set-Content -Path $SummaryPath -Encoding utf8
+    $summary | ConvertTo-Json -Depth 5 | Set-Content -Path $SummaryPath -Encoding utf8
 }

@@ -17,7 +17,7 @@ BeforeAll {
     Import-DnsTestServerModule
 }
 
-Describe 'Zone lines' {
+Describe 'Zone lines' -Tag 'Unit' {
     It 'translates <Line>' -ForEach @(
         @{ Line = 'mx1.smtptls.test A 127.0.0.1'; Option = 'host-record=mx1.smtptls.test,127.0.0.1' }
         @{ Line = 'mx1.smtptls.test AAAA ::1'; Option = 'host-record=mx1.smtptls.test,::1' }
@@ -36,7 +36,7 @@ Describe 'Zone lines' {
     }
 }
 
-Describe 'DnsTestServer' -Skip:([bool]$DnsSkipReason) {
+Describe 'DnsTestServer' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq' {
     BeforeAll {
         $script:Dns = Start-DnsTestServer -Zone @(
             'smtptls.test MX 10 mx1.smtptls.test'
@@ -105,7 +105,7 @@ Describe 'DnsTestServer' -Skip:([bool]$DnsSkipReason) {
     }
 }
 
-Describe 'DnsTestServer lifetime' -Skip:([bool]$DnsSkipReason) {
+Describe 'DnsTestServer lifetime' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq' {
     It 'leaves no process and no files behind' {
         $server = Start-DnsTestServer -Zone 'a.smtptls.test A 127.0.0.1' -ServFailDomain 'servfail.test' -SilentDomain 'slow.test'
         $ids = @($server.Id) + @($server.Helpers | ForEach-Object Id)

@@ -30,7 +30,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'A German session' {
+Describe 'A German session' -Tag 'Postfix', 'Scripted' {
     It 'gets German finding messages and resolution from Test-SmtpTls' {
         $result = Invoke-GermanSession {
             Import-Module $env:SMTPTLS_MODULE

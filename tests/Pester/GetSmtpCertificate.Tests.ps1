@@ -54,7 +54,7 @@ AfterAll {
     if ($WorkDir -and (Test-Path $WorkDir)) { Remove-Item $WorkDir -Recurse -Force }
 }
 
-Describe 'Get-SmtpCertificate: command shape' {
+Describe 'Get-SmtpCertificate: command shape' -Tag 'Unit' {
     It 'takes -Server from the pipeline by value and by property name, with the usual aliases' {
         $command = Get-Command Get-SmtpCertificate
         $server = $command.Parameters['Server']
@@ -90,7 +90,7 @@ Describe 'Get-SmtpCertificate: command shape' {
     }
 }
 
-Describe 'Get-SmtpCertificate on the Postfix scenarios' {
+Describe 'Get-SmtpCertificate on the Postfix scenarios' -Tag 'Postfix' {
     It 'good: leaf subject and names, leaf + intermediate presented, chain to the private root' {
         if (Skip-WithoutPostfix) { return }
         $entry = $Bed.Scenarios.good
@@ -278,7 +278,7 @@ Describe 'Get-SmtpCertificate on the Postfix scenarios' {
     }
 }
 
-Describe 'Get-SmtpCertificate -OutFile' {
+Describe 'Get-SmtpCertificate -OutFile' -Tag 'Postfix' {
     It 'writes the presented chain as PEM, leaf first, that openssl parses' {
         if ((Skip-WithoutPostfix) -or (Skip-WithoutOpenSsl)) { return }
         $path = Join-Path $WorkDir 'good-chain.pem'
@@ -324,7 +324,7 @@ Describe 'Get-SmtpCertificate -OutFile' {
     }
 }
 
-Describe 'Get-SmtpCertificate -ExpiringWithinDays' {
+Describe 'Get-SmtpCertificate -ExpiringWithinDays' -Tag 'Postfix' {
     It 'over the whole bed returns exactly the expired certificate' {
         if (Skip-WithoutPostfix) { return }
         # Every scenario, piped by property name as a fleet inventory would; those without a certificate only give errors.

@@ -55,7 +55,7 @@ BeforeAll {
     $script:HelpRoot = if ($env:SMTPTLS_HELP_ROOT) { $env:SMTPTLS_HELP_ROOT } else { $RepoRoot }
 }
 
-Describe 'Help markdown <Culture>/<Name>.md matches the built cmdlet' -ForEach $DriftCases {
+Describe 'Help markdown <Culture>/<Name>.md matches the built cmdlet' -ForEach $DriftCases -Tag 'Unit' {
     It 'exists as a markdown file' {
         $Markdown | Should -Not -BeNullOrEmpty -Because "every exported cmdlet needs $Culture/$Name.md (tools/Update-HelpMarkdown.ps1 writes a skeleton)"
     }
@@ -137,7 +137,7 @@ Describe 'Help markdown <Culture>/<Name>.md matches the built cmdlet' -ForEach $
     }
 }
 
-Describe 'about_SmtpTls in <Culture>' -ForEach $AboutCases {
+Describe 'about_SmtpTls in <Culture>' -ForEach $AboutCases -Tag 'Unit' {
     It 'exists' {
         $Path | Should -Exist
     }
@@ -151,7 +151,7 @@ Describe 'about_SmtpTls in <Culture>' -ForEach $AboutCases {
     }
 }
 
-Describe 'Get-Help in a session with <Session>' -ForEach $Sessions {
+Describe 'Get-Help in a session with <Session>' -ForEach $Sessions -Tag 'Unit' {
     BeforeAll {
         $script:Shown = Get-HelpAsShown -ModulePath $ModulePath -Name $Names -Lang $Lang -ThreadCulture $ThreadCulture
         $script:AboutMarkdown = (Get-Content (Join-Path $HelpRoot "$Culture/about_SmtpTls.md") -Raw) -split '\r?\n'

@@ -41,7 +41,7 @@ BeforeAll {
     }
 }
 
-Describe 'HelpCompiler: MAML of a well-formed cmdlet file' {
+Describe 'HelpCompiler: MAML of a well-formed cmdlet file' -Tag 'Unit' {
     BeforeAll {
         $script:Output = New-TempFolder
         $script:Run = Invoke-HelpCompiler -Source $FixtureFolder -Output $Output
@@ -137,7 +137,7 @@ Describe 'HelpCompiler: MAML of a well-formed cmdlet file' {
     }
 }
 
-Describe 'HelpCompiler: about topics' {
+Describe 'HelpCompiler: about topics' -Tag 'Unit' {
     BeforeAll {
         $output = New-TempFolder
         $null = Invoke-HelpCompiler -Source $FixtureFolder -Output $output
@@ -171,7 +171,7 @@ Describe 'HelpCompiler: about topics' {
     }
 }
 
-Describe 'HelpCompiler: malformed input' {
+Describe 'HelpCompiler: malformed input' -Tag 'Unit' {
     It 'reports a missing required section with file and line, exits 1 and writes nothing' {
         $run = Invoke-MutatedFixture -Find "## SYNOPSIS`n`nGets a fixture for the **help compiler** tests.`n`n" -Replace ''
         $run.ExitCode | Should -Be 1

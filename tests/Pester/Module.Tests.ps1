@@ -34,7 +34,7 @@ BeforeAll {
     }
 }
 
-Describe 'Module manifest' {
+Describe 'Module manifest' -Tag 'Unit' {
     It 'passes Test-ModuleManifest in the published folder and in the repository' {
         { Test-ModuleManifest $ModulePath -ErrorAction Stop } | Should -Not -Throw
         { Test-ModuleManifest (Join-Path $RepoRoot 'SmtpTls.psd1') -ErrorAction Stop } | Should -Not -Throw
@@ -51,7 +51,7 @@ Describe 'Module manifest' {
     }
 }
 
-Describe 'Import' {
+Describe 'Import' -Tag 'Unit' {
     It 'imports from the published folder and exports the cmdlets it defines' {
         $result = Invoke-FreshPwsh -Environment @{ SMTPTLS_MODULE = $ModulePath } {
             Import-Module $env:SMTPTLS_MODULE -ErrorAction Stop
@@ -117,7 +117,7 @@ Describe 'Import' {
     }
 }
 
-Describe 'Shipped assemblies' {
+Describe 'Shipped assemblies' -Tag 'Unit' {
     BeforeAll {
         function Get-AssemblyReferences([string] $Path) {
             $stream = [IO.File]::OpenRead($Path)
@@ -180,7 +180,7 @@ Describe 'Shipped assemblies' {
     }
 }
 
-Describe 'Package' {
+Describe 'Package' -Tag 'Unit' {
     It 'installs with Install-PSResource from a local folder repository and imports' {
         $package = Get-ChildItem (Join-Path $ModuleBase '..') -Filter 'SmtpTls.*.nupkg' | Select-Object -First 1
         $package | Should -Not -BeNullOrEmpty -Because 'build.ps1 -Task Test packages the module before the Pester run'

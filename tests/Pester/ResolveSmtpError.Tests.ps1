@@ -254,7 +254,8 @@ Describe 'Resolve-SmtpError: a mail log of 100,000 lines' {
         Write-Host ('    categories: ' + (($script:counts.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ', '))
 
         $n | Should -Be 100000
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 60
+        # A guard against hangs and quadratic work (about 18 s on two busy cores), not a speed target: that is build.ps1 -Task Bench.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 180
         $growthMb | Should -BeLessThan 200
         $heapMb | Should -BeLessThan 50
         $script:counts['TlsNotAvailable'] | Should -Be 12500

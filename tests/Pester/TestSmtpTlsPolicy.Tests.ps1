@@ -21,7 +21,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) {
+Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq', 'Postfix', 'OpenSsl' {
     BeforeAll {
         $script:SkipReason = $null
         $openssl = Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1

@@ -22,7 +22,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Our mail server' {
+Describe 'Our mail server' -Tag 'Postfix' {
     It 'offers STARTTLS with a valid certificate for its name' {
         if (-not $Bed.Available) { Set-ItResult -Skipped -Because $Bed.Reason; return }
         Test-SmtpTls -Server "$($Mx.Address):$($Mx.Port)" -ServerName $Mx.ServerName -TrustedRootPath $Bed.CaFile -Quiet | Should -BeTrue

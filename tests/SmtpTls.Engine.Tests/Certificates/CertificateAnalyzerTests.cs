@@ -8,6 +8,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Certificates;
 
+[Trait("Against", "Unit")]
 public class CertificateAnalyzerTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Certificates;
 
+[Trait("Against", "Unit")]
 public class HostnameMatcherTests
 {
     [Theory]

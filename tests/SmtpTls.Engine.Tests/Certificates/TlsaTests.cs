@@ -15,6 +15,7 @@ using Xunit;
 namespace SmtpTls.Tests.Certificates;
 
 /// <summary>The DANE "3 1 1" data (SHA-256 of the leaf's SubjectPublicKeyInfo) against references computed elsewhere.</summary>
+[Trait("Against", "Unit")]
 public class TlsaTests
 {
     // Made with openssl req -x509; the hashes are openssl's:

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Certificates;
 
+[Trait("Against", "Unit")]
 public sealed class TrustAnchorsTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "smtptls-anchors-" + Guid.NewGuid().ToString("N"));

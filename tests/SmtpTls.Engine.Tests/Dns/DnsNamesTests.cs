@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Dns;
 
+[Trait("Against", "Unit")]
 public class DnsNamesTests
 {
     [Theory]

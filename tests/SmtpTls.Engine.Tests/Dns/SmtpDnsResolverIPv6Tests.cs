@@ -8,6 +8,7 @@ using Xunit;
 namespace SmtpTls.Tests.Dns;
 
 /// <summary>The resolver talking to a dnsmasq that listens on [::1] only.</summary>
+[Trait("Against", "Dnsmasq")]
 public class SmtpDnsResolverIPv6Tests
 {
     [DnsmasqIPv6Fact]

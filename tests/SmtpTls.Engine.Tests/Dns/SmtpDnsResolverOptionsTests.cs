@@ -4,6 +4,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Dns;
 
+[Trait("Against", "Unit")]
 public class SmtpDnsResolverOptionsTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Localization;
 
+[Trait("Against", "Unit")]
 public class LocalizedTextTests
 {
     [Theory]

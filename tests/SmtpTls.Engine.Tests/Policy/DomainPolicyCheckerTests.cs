@@ -18,6 +18,8 @@ namespace SmtpTls.Tests.Policy;
 /// The whole domain check against the loopback world: dnsmasq for MX, A, TXT and TLSA, a local HTTPS
 /// server for the policies, the test CA trusted through the options. No other resolver is asked.
 /// </summary>
+[Trait("Against", "Dnsmasq")]
+[Trait("Against", "Scripted")]
 public class DomainPolicyCheckerTests : IClassFixture<PolicyTestWorld>
 {
     private readonly PolicyTestWorld _world;
@@ -210,7 +212,8 @@ public class DomainPolicyCheckerTests : IClassFixture<PolicyTestWorld>
         _output.WriteLine($"hanging policy host with a 1 s timeout: {clock.ElapsedMilliseconds} ms");
 
         Assert.Contains("did not finish within 1 s", Single(result, SmtpPolicyFindingId.MtaStsInvalid).Message);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
+        // Waited for the 1 s timeout, then ended (a generous upper bound).
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
     }
 
     [DnsmasqTheory]
@@ -369,7 +372,8 @@ public class DomainPolicyCheckerTests : IClassFixture<PolicyTestWorld>
 
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DomainPolicyChecker.CheckAsync(domain, presented, options, cancel.Token));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
+        // Far below the 30 s timeout: the token ended it.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
     }
 
     [Fact]

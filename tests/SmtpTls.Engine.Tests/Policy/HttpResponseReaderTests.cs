@@ -8,6 +8,7 @@ using Xunit;
 namespace SmtpTls.Tests.Policy;
 
 /// <summary>The bounded HTTP/1.x reader of the policy fetch, on responses held in memory.</summary>
+[Trait("Against", "Unit")]
 public class HttpResponseReaderTests
 {
     private const int Max = 64;

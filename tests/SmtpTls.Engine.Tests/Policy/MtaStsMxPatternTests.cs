@@ -3,6 +3,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Policy;
 
+[Trait("Against", "Unit")]
 public class MtaStsMxPatternTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Policy;
 
+[Trait("Against", "Unit")]
 public class MtaStsPolicyParserTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Policy;
 
+[Trait("Against", "Unit")]
 public class TlsRptRecordParserTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

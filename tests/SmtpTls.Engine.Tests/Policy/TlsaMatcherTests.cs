@@ -9,6 +9,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Policy;
 
+[Trait("Against", "Unit")]
 public class TlsaMatcherTests
 {
     private const string Mx = "mx.smtptls.test";

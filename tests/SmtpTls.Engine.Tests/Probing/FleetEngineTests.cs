@@ -21,6 +21,7 @@ namespace SmtpTls.Tests.Probing;
 /// savings of the probe (one chain build shared with the handshake, duplicated certificate handles,
 /// peeked STARTTLS reply) giving exactly the verdicts the slower way gives.
 /// </summary>
+[Trait("Against", "Scripted")]
 public class FleetEngineTests
 {
     private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-US");
@@ -195,6 +196,7 @@ public class FleetEngineTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var serve = Task.Run(async () =>
         {
             using var client = await listener.AcceptTcpClientAsync();
@@ -202,11 +204,14 @@ public class FleetEngineTests
             // A two-line reply and, in the same segment, three bytes that belong to whatever comes next.
             var bytes = Encoding.ASCII.GetBytes("220-Ready\r\n220 2.0.0 Ready to start TLS\r\n\u0016\u0003\u0001");
             await stream.WriteAsync(bytes);
+            written.SetResult();
             await Task.Delay(2000);
         });
 
         using var connection = await SmtpConnection.ConnectAsync(IPAddress.Loopback, port, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-        await Task.Delay(100);
+        // Every byte is on the client's side before the first read, however slow the machine is:
+        // otherwise a late write would let the test pass without reading past the reply at all.
+        await written.Task;
         var reply = await connection.ReadReplyAsync(CancellationToken.None, exact: true);
         Assert.Equal(220, reply.Code);
         Assert.Equal(2, reply.Lines.Count);

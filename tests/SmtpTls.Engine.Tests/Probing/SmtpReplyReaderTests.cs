@@ -9,6 +9,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Probing;
 
+[Trait("Against", "Unit")]
 public class SmtpReplyReaderTests
 {
     private static SmtpReplyReader Reader(string text, int maxLine = SmtpReplyReader.DefaultMaxLineLength, int maxLines = SmtpReplyReader.DefaultMaxLines) =>

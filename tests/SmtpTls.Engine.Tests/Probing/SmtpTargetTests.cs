@@ -4,6 +4,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Probing;
 
+[Trait("Against", "Unit")]
 public class SmtpTargetTests
 {
     [Theory]

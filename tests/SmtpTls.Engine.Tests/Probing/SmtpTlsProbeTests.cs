@@ -12,6 +12,7 @@ using Xunit;
 namespace SmtpTls.Tests.Probing;
 
 /// <summary>The whole probe against in-process scripted servers: good dialogues and every fault case.</summary>
+[Trait("Against", "Scripted")]
 public class SmtpTlsProbeTests
 {
     private static readonly TrustAnchors Anchor = TrustAnchors.FromCertificates(new[] { ScriptedSmtpServer.Certificate });
@@ -208,7 +209,8 @@ public class SmtpTlsProbeTests
         Assert.Equal(new[] { SmtpTlsFindingId.PortMismatch }, Ids(result));
         Assert.Contains("implicit", result.Findings[0].Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("Failed", result.Status);
-        Assert.True(result.Duration < TimeSpan.FromSeconds(4));
+        // PortMismatch rather than Timeout is the outcome; the bound only says that the probe ended.
+        Assert.True(result.Duration < TimeSpan.FromSeconds(20), result.Duration.ToString());
     }
 
     [Fact]
@@ -229,7 +231,8 @@ public class SmtpTlsProbeTests
         await using var server = new ScriptedSmtpServer((s, ct) => s.SilentAsync(ct));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 1.5));
         Assert.Equal(new[] { SmtpTlsFindingId.Timeout }, Ids(result));
-        Assert.InRange(result.Duration.TotalSeconds, 1.0, 3.5);
+        // Waited for the 1.5 s timeout, then ended (a generous bound, several times the timeout).
+        Assert.InRange(result.Duration.TotalSeconds, 1.0, 10);
         Assert.NotNull(result.Resolution);
     }
 
@@ -240,7 +243,8 @@ public class SmtpTlsProbeTests
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 1.5));
         Assert.Equal(new[] { SmtpTlsFindingId.Timeout }, Ids(result));
         Assert.StartsWith("220", result.StartTlsReply);
-        Assert.InRange(result.Duration.TotalSeconds, 1.0, 3.5);
+        // Waited for the 1.5 s timeout, then ended (a generous bound, several times the timeout).
+        Assert.InRange(result.Duration.TotalSeconds, 1.0, 10);
     }
 
     [Fact]
@@ -298,9 +302,10 @@ public class SmtpTlsProbeTests
 
             await s.SilentAsync(ct);
         });
-        var result = await SmtpTlsProbe.ProbeAsync(Options(server));
+        // A 30 s timeout: recognising the peer must not wait for it (the peer stays silent afterwards).
+        var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 30));
         Assert.Equal(new[] { SmtpTlsFindingId.NotSmtp }, Ids(result));
-        Assert.True(result.Duration < TimeSpan.FromSeconds(3));
+        Assert.True(result.Duration < TimeSpan.FromSeconds(15), result.Duration.ToString());
     }
 
     [Fact]
@@ -380,7 +385,8 @@ public class SmtpTlsProbeTests
         using var cts = new CancellationTokenSource(300);
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 30), cts.Token));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3));
+        // Far below the 30 s timeout, far above the 300 ms: load cannot break it, a missed token can.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Probing;
 
+[Trait("Against", "Unit")]
 public class TlsHelloTests
 {
     [Theory]

@@ -11,6 +11,7 @@ using Xunit;
 namespace SmtpTls.Tests.Replies;
 
 /// <summary>The shipped knowledge files are complete, sourced, bilingual and consistent.</summary>
+[Trait("Against", "Unit")]
 public class KnowledgeIntegrityTests
 {
     private static readonly KnowledgeBase Kb = KnowledgeBase.Instance;

@@ -6,6 +6,7 @@ using Xunit;
 namespace SmtpTls.Tests.Replies;
 
 /// <summary>The table of real replies (<see cref="RealWorldReplies"/>) against the shipped knowledge.</summary>
+[Trait("Against", "Unit")]
 public class RealWorldReplyTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

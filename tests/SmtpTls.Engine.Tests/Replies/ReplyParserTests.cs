@@ -7,6 +7,7 @@ using Xunit;
 namespace SmtpTls.Tests.Replies;
 
 /// <summary>Finding the reply, its codes and the log context in all the shapes real input comes in.</summary>
+[Trait("Against", "Unit")]
 public class ReplyParserTests
 {
     [Theory]

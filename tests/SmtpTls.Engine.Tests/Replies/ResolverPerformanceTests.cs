@@ -16,6 +16,7 @@ public sealed class ResolverPerformanceCollection
 
 /// <summary>A mail log of 100,000 lines resolved line by line, in-process: the time and the memory it costs.</summary>
 [Collection(nameof(ResolverPerformanceTests))]
+[Trait("Against", "Unit")]
 public class ResolverPerformanceTests
 {
     private const int LineCount = 100_000;

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Replies;
 
+[Trait("Against", "Unit")]
 public class SmtpErrorResolverTests
 {
     private const string Postfix454 = "454 4.7.0 TLS not available due to local problem";

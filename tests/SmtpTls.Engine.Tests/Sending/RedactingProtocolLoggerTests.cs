@@ -9,6 +9,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class RedactingProtocolLoggerTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class SecretScrubberTests
 {
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class SendPolicyTests
 {
     [Theory]

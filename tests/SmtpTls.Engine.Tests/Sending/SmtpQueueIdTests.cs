@@ -3,6 +3,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class SmtpQueueIdTests
 {
     [Theory]

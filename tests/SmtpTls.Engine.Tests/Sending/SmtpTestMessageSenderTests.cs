@@ -14,6 +14,7 @@ using Xunit;
 namespace SmtpTls.Tests.Sending;
 
 /// <summary>End to end through MailKit against scripted servers on loopback (no Postfix needed).</summary>
+[Trait("Against", "Scripted")]
 public class SmtpTestMessageSenderTests
 {
     private const string User = "tester@test.example";
