@@ -249,8 +249,11 @@ internal sealed class SmtpConnection : IDisposable
             {
                 return await step(deadline.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (deadline.IsCancellationRequested && ex is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (deadline.IsCancellationRequested
+                && (cancellationToken.IsCancellationRequested || ex is OperationCanceledException or IOException or ObjectDisposedException or SocketException))
             {
+                // Whatever a step throws once abort has torn its connection down is the cancellation's
+                // doing: MailKit, for one, can fail with a NullReferenceException after Dispose.
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new TimeoutException("No answer within " + timeout.TotalSeconds + " s.", ex);
             }
