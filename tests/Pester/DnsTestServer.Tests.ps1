@@ -108,7 +108,7 @@ Describe 'DnsTestServer' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq' {
 Describe 'DnsTestServer lifetime' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq' {
     It 'leaves no process and no files behind' {
         $server = Start-DnsTestServer -Zone 'a.smtptls.test A 127.0.0.1' -ServFailDomain 'servfail.test' -SilentDomain 'slow.test'
-        $ids = @($server.Id) + @($server.Helpers | ForEach-Object Id)
+        $ids = @($server.ProcessIds)
         $ids.Count | Should -Be 2
         $directory = $server.Directory
 

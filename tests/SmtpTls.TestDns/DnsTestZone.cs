@@ -13,7 +13,7 @@ namespace SmtpTls.Tests.Dns;
 /// <remarks>
 /// Supported: A, AAAA (dnsmasq host-record), MX (mx-host, <c>0 .</c> for a null MX), TXT (one or
 /// more quoted strings), CNAME, TLSA (<c>usage selector matching hex</c>) and TYPEnnn with hex
-/// RDATA (both dns-rr). The same format is read by tests/Dns/DnsTestServer.psm1.
+/// RDATA (both dns-rr). tests/Dns/DnsTestServer.psm1 hands its zone lines to this class.
 /// </remarks>
 public sealed class DnsTestZone
 {
@@ -76,7 +76,7 @@ public sealed class DnsTestZone
     }
 
     /// <summary>Translates one zone line into one dnsmasq option.</summary>
-    internal static string ToOption(string line)
+    public static string ToOption(string line)
     {
         var parts = Split(line);
         if (parts.Count < 3)

@@ -12,6 +12,7 @@ using System.Threading;
 namespace SmtpTls.Tests.Dns;
 
 /// <summary>
+/// The tests' one dnsmasq launcher (xunit uses it directly, Pester through tests/Dns/DnsTestServer.psm1).
 /// A real dnsmasq on a loopback address and a free port, serving only a <see cref="DnsTestZone"/>:
 /// no upstream, no /etc/hosts, no /etc/resolv.conf, no system configuration file. Names outside
 /// the zone's top-level domains are REFUSED, so nothing can be resolved through it by accident.
@@ -65,6 +66,9 @@ public sealed class DnsmasqServer : IDisposable
 
     public int ProcessId => _processes.Last().Id;
 
+    /// <summary>Every dnsmasq process of this server: the SERVFAIL helper (if any) first, the main one last.</summary>
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToArray();
+
     public string Directory { get; }
 
     public string LogPath => Path.Combine(Directory, "main.log");
@@ -78,11 +82,17 @@ public sealed class DnsmasqServer : IDisposable
         return reader.ReadToEnd().Split('\n').Where(l => l.Length > 0).ToArray();
     }
 
-    public static DnsmasqServer Start(DnsTestZone zone, IPAddress? listenAddress = null)
+    /// <summary>Starts dnsmasq for <paramref name="zone"/> on <paramref name="listenAddress"/> (loopback only) and <paramref name="port"/> (0: a free one).</summary>
+    public static DnsmasqServer Start(DnsTestZone zone, IPAddress? listenAddress = null, int port = 0)
     {
         if (SkipReason is { } reason)
         {
             throw new InvalidOperationException(reason);
+        }
+
+        if (listenAddress is not null && !IPAddress.IsLoopback(listenAddress))
+        {
+            throw new ArgumentException($"A test DNS server listens on loopback only, not on {listenAddress}.", nameof(listenAddress));
         }
 
         var server = new DnsmasqServer(Path.Combine(Path.GetTempPath(), "smtptls-dns-" + Guid.NewGuid().ToString("N")));
@@ -113,7 +123,7 @@ public sealed class DnsmasqServer : IDisposable
                 options.Add($"server=/{domain}/127.0.0.1#{((IPEndPoint)blackhole.Client.LocalEndPoint!).Port}");
             }
 
-            server.Port = server.Launch("main", options, server.Address);
+            server.Port = server.Launch("main", options, server.Address, port);
             return server;
         }
         catch
@@ -151,14 +161,14 @@ public sealed class DnsmasqServer : IDisposable
         }
     }
 
-    private int Launch(string name, IReadOnlyList<string> options, IPAddress address)
+    private int Launch(string name, IReadOnlyList<string> options, IPAddress address, int fixedPort = 0)
     {
         var conf = Path.Combine(Directory, name + ".conf");
         File.WriteAllLines(conf, options);
         var errors = new StringBuilder();
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            var port = FreePort(address);
+            var port = fixedPort > 0 ? fixedPort : FreePort(address);
             var info = new ProcessStartInfo(Executable)
             {
                 UseShellExecute = false,
@@ -195,7 +205,7 @@ public sealed class DnsmasqServer : IDisposable
             lock (stderr)
             {
                 errors.AppendLine($"attempt {attempt} on port {port}: {stderr}".Trim());
-                if (!stderr.ToString().Contains("in use", StringComparison.OrdinalIgnoreCase))
+                if (fixedPort > 0 || !stderr.ToString().Contains("in use", StringComparison.OrdinalIgnoreCase))
                 {
                     break;
                 }

@@ -8,7 +8,7 @@ namespace SmtpTls.Tests.Dns;
 /// Just enough of the DNS wire format (RFC 1035 section 4) for test servers and readiness probes:
 /// a query with one question, and a response built from a query.
 /// </summary>
-internal static class RawDnsMessage
+public static class RawDnsMessage
 {
     public const ushort FlagResponse = 0x8000;
     public const ushort FlagRecursionDesired = 0x0100;
