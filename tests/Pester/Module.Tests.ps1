@@ -63,8 +63,15 @@ Describe 'Import' -Tag 'Unit' {
         }
         $result.Names | Should -Not -BeNullOrEmpty
         $result.Types | Should -Be @('Cmdlet')
-        $expected = (Import-PowerShellDataFile $ModulePath).CmdletsToExport
-        $result.Names | ForEach-Object { $_ | Should -BeIn $expected }
+        # Exactly the cmdlets the source defines ([Cmdlet(...)] in src/SmtpTls/Commands): each one
+        # exported, nothing else, by the manifest and by the session.
+        $expected = @(Get-ChildItem (Join-Path $RepoRoot 'src/SmtpTls/Commands') -Filter '*.cs' -Recurse | ForEach-Object {
+                [regex]::Matches((Get-Content -Raw $_.FullName), '\[Cmdlet\(\s*(?:Verbs\w+\.(\w+)|"(\w+)")\s*,\s*"(\w+)"') |
+                    ForEach-Object { "$($_.Groups[1].Value)$($_.Groups[2].Value)-$($_.Groups[3].Value)" }
+            } | Sort-Object)
+        $expected.Count | Should -BeGreaterOrEqual 4
+        @((Import-PowerShellDataFile $ModulePath).CmdletsToExport | Sort-Object) | Should -Be $expected
+        $result.Names | Should -Be $expected
     }
 
     It 'keeps its cmdlets across Import-Module -Force and Remove-Module' {

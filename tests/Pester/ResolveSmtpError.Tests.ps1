@@ -17,7 +17,7 @@ AfterAll {
     if ($WorkDir -and (Test-Path $WorkDir)) { Remove-Item $WorkDir -Recurse -Force }
 }
 
-Describe 'Resolve-SmtpError: the 454 reply' {
+Describe 'Resolve-SmtpError: the 454 reply' -Tag 'Unit' {
     It 'gives TlsNotAvailable, transient, with remediation for senders, administrators and developers' {
         $result = @($Postfix454 | Resolve-SmtpError -Culture en-US)
 
@@ -84,7 +84,7 @@ Describe 'Resolve-SmtpError: the 454 reply' {
     }
 }
 
-Describe 'Resolve-SmtpError: what it accepts' {
+Describe 'Resolve-SmtpError: what it accepts' -Tag 'Unit' {
     It 'accepts an ErrorRecord from a caught error' {
         $r = try { throw '530 5.7.0 Must issue a STARTTLS command first' } catch { $_ | Resolve-SmtpError -Culture en-US }
 
@@ -150,7 +150,7 @@ Describe 'Resolve-SmtpError: what it accepts' {
     }
 }
 
-Describe 'Resolve-SmtpError: bad input' {
+Describe 'Resolve-SmtpError: bad input' -Tag 'Unit' {
     It 'writes a non-terminating EmptyInput error for <Name> and goes on with the next item' -ForEach @(
         @{ Name = '$null'; Value = $null }
         @{ Name = 'an empty string'; Value = '' }
@@ -190,7 +190,7 @@ Describe 'Resolve-SmtpError: bad input' {
     }
 }
 
-Describe 'Resolve-SmtpError: a mail log of 100,000 lines' {
+Describe 'Resolve-SmtpError: a mail log of 100,000 lines' -Tag 'Unit' {
     BeforeAll {
         $script:LogPath = Join-Path $WorkDir 'postfix.log'
         $templates = @(
@@ -264,7 +264,7 @@ Describe 'Resolve-SmtpError: a mail log of 100,000 lines' {
     }
 }
 
-Describe 'Resolve-SmtpError: results survive serialization' {
+Describe 'Resolve-SmtpError: results survive serialization' -Tag 'Unit' {
     BeforeAll {
         $script:Original = '454 5.7.3 TLS not available' | Resolve-SmtpError -Culture en-US
     }
@@ -320,7 +320,7 @@ Describe 'Resolve-SmtpError: results survive serialization' {
     }
 }
 
-Describe 'Resolve-SmtpError: format views' {
+Describe 'Resolve-SmtpError: format views' -Tag 'Unit' {
     It 'shows ReplyCode, enhanced code, category, transient and the first step in the table view' {
         $table = $Postfix454 | Resolve-SmtpError -Culture en-US | Format-Table | Out-String -Width 250
 

@@ -13,7 +13,7 @@ BeforeDiscovery {
         'endless-greeting', 'endless-continuation', 'trickle', 'echo-password', 'echo-auth-line', 'escape-sequences',
         'hostile-hostname', 'data-after-starttls', 'requiretls', 'requiretls-refused'
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
-        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'submission', 'oauth', 'client-cert', 'client-cert-required'
+        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'weak-key', 'weak-cipher', 'auth-before-tls', 'submission', 'oauth', 'client-cert', 'client-cert-required'
 }
 
 BeforeAll {

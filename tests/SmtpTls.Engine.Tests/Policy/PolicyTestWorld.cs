@@ -57,9 +57,12 @@ public sealed class PolicyTestWorld : IDisposable
     /// <summary>The certificate an MX host presents in the tests: issued by the test CA for <paramref name="name"/>.</summary>
     public static X509Certificate2 MxLeaf(string name) => TestPki.Leaf(Intermediate, name);
 
-    /// <summary>What the probe would report for an endpoint presenting <paramref name="leaf"/> and the intermediate.</summary>
+    /// <summary>
+    /// What the probe reports for an endpoint presenting <paramref name="leaf"/> and the intermediate:
+    /// the chain as a real TLS handshake delivers it, analysed as the probe does, at the PKI's reference time.
+    /// </summary>
     public static SmtpCertificateInfo Presented(X509Certificate2 leaf, string mxHost) =>
-        CertificateAnalyzer.Analyze(new[] { leaf, Intermediate }, mxHost, Anchors, TestPki.Now);
+        CertificateAnalyzer.Analyze(PresentedChainCapture.Capture(leaf, Intermediate), mxHost, Anchors, TestPki.Now);
 
     /// <summary>Options for a check through dnsmasq (or the AD relay), trusting the test CA, at the PKI's reference time.</summary>
     public DomainPolicyOptions Options(bool authenticated = false, TimeSpan? timeout = null, string culture = "en-US")
@@ -104,7 +107,9 @@ public sealed class PolicyTestWorld : IDisposable
         }
     }
 
-    private static string Sha(X509Certificate2 certificate, int selector = 1) => Convert.ToHexString(TlsaMatcher.AssociationData(certificate, selector, 1)).ToLowerInvariant();
+    // TLSA data from openssl, not from the code under test: otherwise a wrong digest in the product
+    // would be written into the zone and then matched by the same wrong digest.
+    private static string Sha(X509Certificate2 certificate, int selector = 1) => OpenSslOracle.Digest(certificate, selector, "sha256");
 
     private static Started Start()
     {

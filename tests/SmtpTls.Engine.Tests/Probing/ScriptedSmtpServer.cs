@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
@@ -38,8 +39,19 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 
     public int Connections { get; private set; }
 
+    /// <summary>The first bytes each TLS client sent after STARTTLS (its ClientHello), in order.</summary>
+    public ConcurrentQueue<byte[]> ClientHellos { get; } = new();
+
     /// <summary>A self-signed certificate for mx.test.example, made once per test run.</summary>
     public static X509Certificate2 Certificate { get; } = CreateCertificate("mx.test.example");
+
+    /// <summary>
+    /// One certificate context for every session, as a real server has: with it, .NET's server keeps
+    /// its TLS state across connections, so a client that asks to resume a session can.
+    /// </summary>
+    private static SslStreamCertificateContext CertificateContext { get; } = SslStreamCertificateContext.Create(Certificate, null, offline: true);
+
+    internal static SslServerAuthenticationOptions ServerOptions() => new() { ServerCertificateContext = CertificateContext };
 
     /// <summary>A STARTTLS dialogue with optional twists; the default is a well-behaved server.</summary>
     public static Func<ScriptedSession, CancellationToken, Task> Dialogue(
@@ -131,7 +143,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
         {
             // Every scripted connection ends by itself, whatever the probe does.
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var session = new ScriptedSession(client.GetStream());
+            var session = new ScriptedSession(client.GetStream(), ClientHellos.Enqueue);
             try
             {
                 await _script(session, timeout.Token);
@@ -162,11 +174,13 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 /// <summary>One connection of <see cref="ScriptedSmtpServer"/>: line I/O, raw bytes, and the switch to TLS.</summary>
 internal sealed class ScriptedSession : IDisposable
 {
+    private readonly Action<byte[]>? _clientHello;
     private Stream _stream;
 
-    public ScriptedSession(Stream stream)
+    public ScriptedSession(Stream stream, Action<byte[]>? clientHello = null)
     {
         _stream = stream;
+        _clientHello = clientHello;
     }
 
     public bool IsTls { get; private set; }
@@ -208,8 +222,17 @@ internal sealed class ScriptedSession : IDisposable
 
     public async Task StartTlsAsync(CancellationToken ct)
     {
-        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = ScriptedSmtpServer.Certificate }, ct);
+        var recorder = new RecordingReadStream(_stream);
+        var ssl = new SslStream(recorder, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(ScriptedSmtpServer.ServerOptions(), ct);
+        }
+        finally
+        {
+            _clientHello?.Invoke(recorder.Recorded);
+        }
+
         _stream = ssl;
         IsTls = true;
     }

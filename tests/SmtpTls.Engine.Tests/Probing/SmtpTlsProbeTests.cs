@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Net.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Certificates;
@@ -81,12 +82,65 @@ public class SmtpTlsProbeTests
     public async Task EveryProbeSeesTheCertificateItself_NoResumedSession()
     {
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue());
+
+        // The control: against this server, a client that allows resumption does ask for it on its
+        // second connection. Without that, the check below could not fail. (Its first connection may
+        // already resume: other tests of this process talked to the same server certificate.)
+        await StartTlsWithResumptionAllowedAsync(server.Port);
+        await StartTlsWithResumptionAllowedAsync(server.Port);
+        var control = server.ClientHellos.ToArray();
+        Assert.Equal(2, control.Length);
+        Assert.True(ClientHelloResumption.OffersResumption(control[1]), "a client that allows resumption should ask for it on its second connection");
+
+        server.ClientHellos.Clear();
         for (var i = 0; i < 3; i++)
         {
             var result = await SmtpTlsProbe.ProbeAsync(Options(server));
             Assert.Single(result.PresentedChain);
             Assert.Equal("Passed", result.Status);
         }
+
+        // Seen by the server on the wire: no probe asked to resume, so each one got the certificate itself.
+        var hellos = server.ClientHellos.ToArray();
+        Assert.Equal(3, hellos.Length);
+        Assert.All(hellos, hello => Assert.False(ClientHelloResumption.OffersResumption(hello), "a probe asked to resume a TLS session"));
+    }
+
+    /// <summary>STARTTLS with an SslStream that allows resumption; reads a reply over TLS so that session tickets arrive.</summary>
+    private static async Task StartTlsWithResumptionAllowedAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        async Task<string> ReadReplyAsync(System.IO.Stream s)
+        {
+            var reply = new System.Text.StringBuilder();
+            var one = new byte[1];
+            while (await s.ReadAsync(one) == 1)
+            {
+                reply.Append((char)one[0]);
+                if (one[0] == '\n' && System.Text.RegularExpressions.Regex.IsMatch(reply.ToString(), @"(^|\n)\d{3} [^\n]*\n$"))
+                {
+                    break;
+                }
+            }
+
+            return reply.ToString();
+        }
+
+        async Task<string> CommandAsync(System.IO.Stream s, string command)
+        {
+            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes(command + "\r\n"));
+            return await ReadReplyAsync(s);
+        }
+
+        await ReadReplyAsync(stream);
+        await CommandAsync(stream, "EHLO control.test");
+        Assert.StartsWith("220", await CommandAsync(stream, "STARTTLS"));
+        using var ssl = new SslStream(stream, leaveInnerStreamOpen: true, (_, _, _, _) => true);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mx.test.example", AllowTlsResume = true });
+        Assert.StartsWith("250", await CommandAsync(ssl, "EHLO control.test"));
+        Assert.StartsWith("221", await CommandAsync(ssl, "QUIT"));
     }
 
     [Fact]

@@ -42,6 +42,12 @@ internal sealed class SubmissionDialogue
 
     public string FinalReply { get; init; } = "250 2.0.0 Ok: queued as 4Y7Q1f2abc";
 
+    /// <summary>Called when RCPT arrives, before the reply (e.g. to cancel the client at that point).</summary>
+    public Action? OnRcpt { get; init; }
+
+    /// <summary>How long to wait before answering RCPT.</summary>
+    public TimeSpan RcptDelay { get; init; }
+
     /// <summary>After the message's final dot, say nothing (the client must time out).</summary>
     public bool SilentAfterData { get; init; }
 
@@ -106,6 +112,12 @@ internal sealed class SubmissionDialogue
                     break;
 
                 case "RCPT":
+                    OnRcpt?.Invoke();
+                    if (RcptDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(RcptDelay, ct);
+                    }
+
                     await session.WriteLineAsync(RcptReply(line), ct);
                     break;
 

@@ -17,6 +17,8 @@ function Initialize-TestBedPki {
         'wrong-name'    = @{ Name = 'other.example.test'; From = -1; To = 365 }
         'expired'       = @{ Name = $script:ServerName; From = -730; To = -365 }
         'not-yet-valid' = @{ Name = $script:ServerName; From = 365; To = 730 }
+        # A key OpenSSL's default security level refuses: the weak-key scenario's leaf.
+        'weak-key'      = @{ Name = $script:ServerName; From = -1; To = 365; Bits = 1024 }
     }
     $expected = @('root-ca.pem', 'intermediate-ca.pem', 'self-signed.pem', 'self-signed.key', 'unrelated.key') +
         @($leaves.Keys | ForEach-Object { "$_.pem"; "$_.key"; "$_-chain.pem" })
@@ -78,7 +80,8 @@ authorityKeyIdentifier = keyid
     # pipeline each start would wait for the previous key.)
     $keyNames = @('root-ca', 'intermediate-ca', 'self-signed', 'unrelated') + @($leaves.Keys)
     $generators = @($keyNames | ForEach-Object {
-            Start-NativeCommand $OpenSsl 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', (Join-Path $Directory "$_.key")
+            $bits = if ($leaves.Contains($_) -and $leaves[$_].ContainsKey('Bits')) { $leaves[$_].Bits } else { 2048 }
+            Start-NativeCommand $OpenSsl 'genpkey', '-algorithm', 'RSA', '-pkeyopt', "rsa_keygen_bits:$bits", '-out', (Join-Path $Directory "$_.key")
         })
     $generators | Wait-NativeCommand | Out-Null
 

@@ -94,6 +94,22 @@ function Write-PostfixInstance {
         $settings.smtpd_tls_cert_file = Join-Path $PkiDirectory $Definition.Chain
         $settings.smtpd_tls_key_file = Join-Path $PkiDirectory $Definition.Key
     }
+    if ($Definition.ContainsKey('SecurityLevel')) {
+        # Debian's OpenSSL refuses weak keys and suites at its default security level (2) already when
+        # Postfix loads them ("ee key too small"): this instance gets a baseline OpenSSL configuration
+        # of its own (Postfix's tls_config_file), so that it can present what a badly run server does.
+        $openSslConfig = Join-Path $etc 'openssl.cnf'
+        Set-Content -LiteralPath $openSslConfig -Value @(
+            'openssl_conf = smtptls_bed'
+            '[smtptls_bed]'
+            'ssl_conf = smtptls_bed_ssl'
+            '[smtptls_bed_ssl]'
+            'system_default = smtptls_bed_defaults'
+            '[smtptls_bed_defaults]'
+            "CipherString = DEFAULT:@SECLEVEL=$($Definition.SecurityLevel)"
+        )
+        $settings.tls_config_file = $openSslConfig
+    }
     if ($Definition.ContainsKey('Settings')) {
         foreach ($setting in $Definition.Settings.GetEnumerator()) { $settings[$setting.Key] = $setting.Value }
     }

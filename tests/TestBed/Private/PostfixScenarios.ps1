@@ -42,6 +42,25 @@ $script:Scenarios = [ordered]@{
     'required'         = @{ Description = 'STARTTLS required: MAIL FROM before STARTTLS gets 530 5.7.0'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
                             Settings = [ordered]@{ smtpd_tls_security_level = 'encrypt' } }
+    'weak-key'         = @{ Description = 'STARTTLS, leaf with a 1024-bit RSA key (OpenSSL security level 0 for this instance)'
+                            Leaf = 'weak-key.pem'; Chain = 'weak-key-chain.pem'; Key = 'weak-key.key'; SecurityLevel = 0 }
+    'weak-cipher'      = @{ Description = 'STARTTLS, good chain, but TLS 1.2 also accepts NULL-SHA256 (no encryption at all)'
+                            Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; SecurityLevel = 0
+                            Settings = [ordered]@{
+                                smtpd_tls_ciphers     = 'medium'
+                                tls_medium_cipherlist = 'HIGH:NULL-SHA256:@SECLEVEL=0'
+                            } }
+    'auth-before-tls'  = @{ Description = 'AUTH PLAIN/LOGIN offered before STARTTLS (smtpd_tls_auth_only = no)'
+                            Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; Sasl = $true
+                            Settings = [ordered]@{
+                                smtpd_sasl_auth_enable          = 'yes'
+                                smtpd_sasl_type                 = 'cyrus'
+                                smtpd_sasl_path                 = 'smtpd'
+                                cyrus_sasl_config_path          = '$config_directory/sasl'
+                                smtpd_tls_auth_only             = 'no'
+                                smtpd_sasl_security_options     = 'noanonymous'
+                                smtpd_recipient_restrictions    = 'permit_sasl_authenticated, reject'
+                            } }
     'submission'       = @{ Description = 'port-587 style: AUTH PLAIN/LOGIN only after STARTTLS, relaying only when authenticated'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; Sasl = $true
                             Settings = [ordered]@{
