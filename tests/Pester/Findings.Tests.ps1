@@ -31,6 +31,8 @@ BeforeDiscovery {
         @{ Id = 'NotSmtp'; Behaviour = 'http' }
         @{ Id = 'ConnectionFailed'; Behaviour = 'close-after-banner' }
         @{ Id = 'Timeout'; Behaviour = 'tarpit' }
+        # No real server sends data between its STARTTLS reply and the handshake (a STARTTLS-injection attack).
+        @{ Id = 'DataAfterStartTls'; Behaviour = 'data-after-starttls' }
     )
     $script:DomainCases = @(
         @{ Id = 'DomainNotFound'; Domain = 'doesnotexist.example' }

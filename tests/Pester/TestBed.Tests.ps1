@@ -8,10 +8,11 @@ BeforeDiscovery {
     $skipReason = Get-SmtpTestBedSkipReason
     $script:SkipPostfix = [bool]$skipReason
     $script:SkipNote = if ($SkipPostfix) { " (skipped: $skipReason)" } else { '' }
-    $script:HostileBehaviours = 'tarpit', 'close-after-banner', 'close-in-handshake', 'garbage-banner', 'http', 'long-line',
-        'ehlo-flood', 'banner-421', 'ehlo-421', 'starttls-421', 'starttls-silent', 'starttls-454',
-        'endless-greeting', 'endless-continuation', 'trickle', 'echo-password', 'echo-auth-line', 'escape-sequences',
-        'hostile-hostname', 'data-after-starttls', 'requiretls', 'requiretls-refused'
+    # Every behaviour the hostile server defines (its ["name"] = entries), read from its source so
+    # that a new behaviour is expected here without a second list to keep.
+    $script:HostileBehaviours = @(Get-ChildItem (Join-Path $PSScriptRoot '../SmtpTls.HostileServer') -Filter '*.cs' | ForEach-Object {
+            [regex]::Matches((Get-Content -Raw $_.FullName), '\["([a-z0-9-]+)"\]\s*=') | ForEach-Object { $_.Groups[1].Value }
+        } | Sort-Object)
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
         'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'weak-key', 'weak-cipher', 'auth-before-tls', 'submission', 'oauth', 'client-cert', 'client-cert-required'
 }
@@ -191,7 +192,7 @@ AfterAll {
 
 Describe 'Test bed descriptor' -Tag 'Postfix', 'Scripted' {
     It 'lists every hostile behaviour on a loopback port' -ForEach @{ Expected = $HostileBehaviours } {
-        @($Bed.Hostile.PSObject.Properties.Name) | Should -Be $Expected
+        @($Bed.Hostile.PSObject.Properties.Name | Sort-Object) | Should -Be $Expected
         foreach ($name in $Expected) {
             $Bed.Hostile.$name.Address | Should -Be '127.0.0.1' -Because $name
             $Bed.Hostile.$name.Port | Should -BeGreaterThan 0 -Because $name

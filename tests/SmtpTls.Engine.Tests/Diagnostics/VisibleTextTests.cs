@@ -3,6 +3,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Diagnostics;
 
+[Trait("Against", "Unit")]
 public class VisibleTextTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Replies;
 
+[Trait("Against", "Unit")]
 public class CommandArgumentTests
 {
     [Theory]

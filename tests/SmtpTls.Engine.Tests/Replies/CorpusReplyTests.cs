@@ -16,6 +16,7 @@ namespace SmtpTls.Tests.Replies;
 /// the classification is keyed by meaning and must not depend on the culture, and the remediation must be
 /// there in both languages.
 /// </summary>
+[Trait("Against", "Unit")]
 public class CorpusReplyTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -9,6 +9,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class BoundedSmtpStreamTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Sending;
 
+[Trait("Against", "Unit")]
 public class RedactingProtocolLoggerLimitsTests
 {
     private static void Server(RedactingProtocolLogger logger, string text)
