@@ -48,7 +48,7 @@ AfterAll {
     Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction Ignore
 }
 
-Describe 'Test-SmtpTls -ThrottleLimitPerAddress' {
+Describe 'Test-SmtpTls -ThrottleLimitPerAddress' -Tag 'Scripted' {
     It 'keeps at most that many checks in flight at one address, even with a higher -ThrottleLimit' {
         # Every reply waits 200 ms, so a check holds its connection for about a second: plenty of overlap.
         $server = Start-Server @{ DelayMilliseconds = 200 }
@@ -91,7 +91,7 @@ Describe 'Test-SmtpTls -ThrottleLimitPerAddress' {
     }
 }
 
-Describe 'Test-SmtpTls and a server that throttles' {
+Describe 'Test-SmtpTls and a server that throttles' -Tag 'Scripted' {
     It 'reports "421 too many connections" as Status Throttled with the rate-limit resolution, not as Failed' {
         $server = Start-Server @{ ThrottleFirst = 1000 }
         $result = Test-SmtpTls -Server $server.Endpoint -MaximumRetryCount 0 @Check
@@ -125,7 +125,7 @@ Describe 'Test-SmtpTls and a server that throttles' {
     }
 }
 
-Describe 'Test-SmtpTls -SourceAddress' {
+Describe 'Test-SmtpTls -SourceAddress' -Tag 'Scripted' {
     It 'connects from the given local address (the server sees 127.0.0.2)' {
         $server = Start-Server
         $result = Test-SmtpTls -Server $server.Endpoint -SourceAddress 127.0.0.2 @Check
@@ -147,7 +147,7 @@ Describe 'Test-SmtpTls -SourceAddress' {
     }
 }
 
-Describe 'Test-SmtpTls -Domain with MX hosts shared by many domains' -Skip:([bool]$DnsSkipReason) {
+Describe 'Test-SmtpTls -Domain with MX hosts shared by many domains' -Skip:([bool]$DnsSkipReason) -Tag 'Dnsmasq', 'Scripted' {
     BeforeAll {
         $script:Provider = Start-Server @{ DelayMilliseconds = 100 }
         $script:Dns = Start-DnsTestServer -Zone @(

@@ -12,6 +12,7 @@ namespace SmtpTls.Tests.Probing;
 /// <summary>
 /// The per-address limit of fleet checks, driven without a network: counts of holders, never how fast.
 /// </summary>
+[Trait("Against", "Unit")]
 public class SmtpAddressLimiterTests
 {
     private static readonly IPAddress A = IPAddress.Parse("192.0.2.1");

@@ -8,6 +8,7 @@ using Xunit;
 namespace SmtpTls.Tests.Replies;
 
 /// <summary>The replies of OAuth submission, passwordless providers, client certificates and REQUIRETLS (Knowledge/Submission.xml).</summary>
+[Trait("Against", "Unit")]
 public class SubmissionKnowledgeTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -13,6 +13,7 @@ using Xunit;
 namespace SmtpTls.Tests.Sending;
 
 /// <summary>OAuth 2.0 submission (OAUTHBEARER, XOAUTH2) and REQUIRETLS through MailKit against scripted servers.</summary>
+[Trait("Against", "Scripted")]
 public class OAuthAndRequireTlsSendTests
 {
     private const string User = "tester@test.example";
