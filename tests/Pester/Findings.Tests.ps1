@@ -25,6 +25,8 @@ BeforeDiscovery {
         @{ Id = 'TlsNotEnforced'; Scenario = 'good'; With = @{ CheckEnforcement = $true } }
         @{ Id = 'PortMismatch'; Scenario = 'implicit'; With = @{ TlsMode = 'StartTls' } }
     )
+    # A second connection while the first is open: Postfix's anvil refuses it with 421.
+    $script:ThrottleCases = @(@{ Id = 'Throttled'; Scenario = 'throttled' })
     # By IP address and without -ServerName: there is no name to check the certificate against.
     $script:NoNameCases = @(@{ Id = 'NameNotChecked'; Scenario = 'good' })
     $script:HostileCases = @(
@@ -43,7 +45,7 @@ BeforeDiscovery {
     )
     # Input the cmdlet refuses before it talks to anyone: no server can provoke it.
     $script:InputCases = @(@{ Id = 'InvalidTarget'; Server = 'not a host name!' })
-    $script:CoveredIds = @($PostfixCases + $NoNameCases + $HostileCases + $DomainCases + $InputCases | ForEach-Object { $_.Id })
+    $script:CoveredIds = @($PostfixCases + $ThrottleCases + $NoNameCases + $HostileCases + $DomainCases + $InputCases | ForEach-Object { $_.Id })
 
     . (Join-Path $PSScriptRoot '../Common.ps1')
     Import-DnsTestServerModule
@@ -97,6 +99,23 @@ Describe 'Finding ids provoked by real Postfix' -Tag 'Postfix' {
     It '<Id> from the <Scenario> scenario' -ForEach $PostfixCases {
         $result = Test-Scenario $Scenario -With $With
         $result.Findings.Id | Should -Contain $Id -Because ($result.Findings | Out-String)
+    }
+
+    It '<Id> from the <Scenario> scenario, while another connection is open' -ForEach $ThrottleCases {
+        $entry = $Bed.Scenarios.$Scenario
+        $holder = [Net.Sockets.TcpClient]::new()
+        try {
+            $holder.Connect($entry.Address, $entry.Port)
+            $stream = $holder.GetStream()
+            $stream.ReadTimeout = 30000
+            # Wait for the first connection's banner, so that smtpd counts it before the probe connects.
+            $banner = [IO.StreamReader]::new($stream).ReadLine()
+            $banner | Should -BeLike '220 *'
+            $result = Test-Scenario $Scenario -With @{ MaximumRetryCount = 0 }
+            $result.Findings.Id | Should -Contain $Id -Because ($result.Findings | Out-String)
+            $result.Status | Should -Be 'Throttled'
+        }
+        finally { $holder.Dispose() }
     }
 
     It '<Id> from the <Scenario> scenario, reached by IP without -ServerName' -ForEach $NoNameCases {

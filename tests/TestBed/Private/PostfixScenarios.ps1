@@ -61,6 +61,13 @@ $script:Scenarios = [ordered]@{
                                 smtpd_sasl_security_options     = 'noanonymous'
                                 smtpd_recipient_restrictions    = 'permit_sasl_authenticated, reject'
                             } }
+    'throttled'        = @{ Description = 'one connection per client at a time (anvil): a second one gets 421 4.7.0 too many connections'
+                            Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
+                            Settings = [ordered]@{
+                                smtpd_client_connection_count_limit = '1'
+                                # By default $mynetworks (all of loopback here) is exempt from the limits.
+                                smtpd_client_event_limit_exceptions = ''
+                            } }
     'submission'       = @{ Description = 'port-587 style: AUTH PLAIN/LOGIN only after STARTTLS, relaying only when authenticated'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; Sasl = $true
                             Settings = [ordered]@{
