@@ -176,6 +176,8 @@ public class ResolverFuzzTests
             "{T} H=mx.example.org [{A}] TLS error on connection (recv): The TLS connection was non-properly terminated.",
             "{T} mx smtpd[{P}]: {H} smtp connected address=[{A}] host=client.example.net",
             "{T} mx dovecot: submission-login: Login: user=<a>, rip={A}, lip={A}, mpid={P}, TLS, session=<AbCd>",
+            "{T} mx smtpd[{P}]: {H} smtp tls ciphers=TLSv1.2:ECDHE-RSA-AES256-SHA384:{N}",
+            "{T} mx postfix/submission/smtpd[{P}]: Anonymous TLS connection established from unknown[{A}]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 ({N}/{N} bits)",
             "{T} mx sendmail[{P}]: STARTTLS=client, relay=mx.example.org., version=TLSv1.3, verify=OK, cipher=TLS_AES_256_GCM_SHA384, bits={N}/{N}",
         };
 

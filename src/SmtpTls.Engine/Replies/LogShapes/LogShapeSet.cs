@@ -10,6 +10,7 @@ internal static class LogShapeSet
     {
         new SyslogShape(),
         new AddressShape(),
+        new CipherShape(),
         new PostfixShape(),
         new EximShape(),
         new SendmailShape(),
