@@ -170,7 +170,8 @@ Describe 'The report in headless Chromium' -Skip:([bool]$BedSkipReason -or $NoBr
         $detail = Invoke-ChromiumScript $Page "document.querySelector('#results-table tr.detail').textContent"
         $broken = $Results | Where-Object { $_.Findings.Id -contains 'TlsNotAvailable' }
         $detail | Should -Match ([regex]::Escape($broken.Findings[0].Message.Substring(0, 40)))
-        $detail | Should -Match 'What to do: '
+        $detail | Should -Match 'What to do:'
+        Invoke-ChromiumScript $Page "document.querySelector('#results-table tr.detail .fix').innerText.split('\n').length > 2" | Should -BeTrue -Because 'each step is on its own line'
         $index | Should -BeGreaterOrEqual 0
     }
 

@@ -241,7 +241,7 @@ tbody tr.row{cursor:pointer}tbody tr.row:hover{background:#f0f4fa}tr.detail td{b
 .status{display:inline-block;padding:1px 7px;border-radius:9px;font-size:.85em;font-weight:600}.s-Passed{background:#dff3e4;color:#17652b}.s-Warning{background:#fff1cc;color:#7a5600}.s-Failed{background:#fde0e0;color:#9b1c1c}.s-Error{background:#e9e1f7;color:#4b2a84}
 .sev-Error{color:#9b1c1c;font-weight:600}.sev-Warning{color:#7a5600;font-weight:600}.sev-Info{color:#555}
 .controls{display:flex;gap:10px;align-items:center;margin-bottom:6px}#filter{flex:1;max-width:420px;padding:5px 8px}#shown{color:#555;font-size:.9em}.hint{color:#666;font-size:.85em;margin:2px 0 8px}
-.pager{display:flex;gap:10px;align-items:center;margin:10px 0}.detail ul{margin:4px 0;padding-left:18px}.detail li{margin:3px 0}.mono{font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}
+.fix{white-space:pre-line;margin:2px 0 6px 12px;color:#333}.pager{display:flex;gap:10px;align-items:center;margin:10px 0}.detail ul{margin:4px 0;padding-left:18px}.detail li{margin:3px 0}.mono{font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}
 svg .bar rect{fill:#3b6ea5}svg .bar.expired rect{fill:#b33a3a}svg text{font-size:11px;fill:#333}svg .axis{stroke:#999}
 ";
 
@@ -313,7 +313,8 @@ svg .bar rect{fill:#3b6ea5}svg .bar.expired rect{fill:#b33a3a}svg text{font-size
       li.appendChild(document.createTextNode(f.message));
       if (f.remediation) {
         var fix = document.createElement('div');
-        fix.textContent = L.remediation + ': ' + f.remediation;
+        fix.className = 'fix';
+        fix.textContent = L.remediation + ':\n' + f.remediation;
         li.appendChild(fix);
       }
       ul.appendChild(li);

@@ -233,7 +233,8 @@ public sealed class SmtpTlsReport
     private static string AdministratorSteps(SmtpErrorResolution? resolution) =>
         resolution is null
             ? string.Empty
-            : string.Join(" ", resolution.Remediation.Where(s => s.Audience == SmtpRemediationAudience.Administrator)
+            // One step per line: the page keeps the line breaks.
+            : string.Join("\n", resolution.Remediation.Where(s => s.Audience == SmtpRemediationAudience.Administrator)
                 .Select(s => s.Action + (string.IsNullOrEmpty(s.Command) ? string.Empty : " (" + s.Command + ")")));
 
     private void AddCertificate(SmtpCertificateInfo? certificate)
