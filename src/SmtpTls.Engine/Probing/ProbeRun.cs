@@ -341,6 +341,7 @@ internal sealed class ProbeRun
         if (_options.CheckEnforcement)
         {
             _result.TlsEnforced = true;
+            _result.Enforcement = nameof(SmtpTlsEnforcement.TlsRequired);
         }
 
         _step = "Probe.Step.EhloAfterTls";
@@ -545,7 +546,11 @@ internal sealed class ProbeRun
         return null;
     }
 
-    /// <summary>MAIL FROM before STARTTLS: refused means TLS is enforced. RSET afterwards, so no message can follow.</summary>
+    /// <summary>
+    /// Asks before STARTTLS as a sender would: MAIL FROM, then RCPT TO the postmaster of the checked
+    /// domain (RFC 5321 section 4.5.1 requires every server to accept mail for it), then RSET. Never
+    /// DATA: nothing is sent. Exim and others enforce TLS in the RCPT ACL, so MAIL alone would not tell.
+    /// </summary>
     private async Task<bool> CheckEnforcementAsync(SmtpConnection connection, CancellationToken cancellationToken)
     {
         _step = "Probe.Step.Enforcement";
@@ -556,14 +561,34 @@ internal sealed class ProbeRun
             return false;
         }
 
+        var step = "MAIL FROM";
+        var answer = mail;
         if (mail.IsPositive)
         {
-            _result.TlsEnforced = false;
+            _step = "Probe.Step.EnforcementRcpt";
+            var recipient = EnforcementRecipient();
+            _result.EnforcementRecipient = recipient;
+            var rcpt = await connection.CommandAsync("RCPT TO:<" + recipient + ">", cancellationToken).ConfigureAwait(false);
+            if (rcpt.Code == 421)
+            {
+                Rejected(rcpt);
+                return false;
+            }
+
+            step = "RCPT TO";
+            answer = rcpt;
         }
-        else if (IsTlsRequiredReply(mail))
+
+        var outcome = EnforcementReplyClassifier.Classify(answer);
+        _result.Enforcement = outcome.ToString();
+        _result.EnforcementStep = answer.IsPositive ? null : step;
+        _result.EnforcementReply = answer.IsPositive ? null : answer.Text;
+        _result.TlsEnforced = outcome switch
         {
-            _result.TlsEnforced = true;
-        }
+            SmtpTlsEnforcement.NotEnforced => false,
+            SmtpTlsEnforcement.TlsRequired => true,
+            _ => null,
+        };
 
         var reset = await connection.CommandAsync("RSET", cancellationToken).ConfigureAwait(false);
         if (reset.Code == 421)
@@ -575,15 +600,25 @@ internal sealed class ProbeRun
         return true;
     }
 
-    private static bool IsTlsRequiredReply(SmtpReply reply)
+    /// <summary>
+    /// postmaster of the domain the check is about: the one asked for, the -Domain being checked, or
+    /// the server name without its host label (mail.example.com: example.com); a bare "postmaster"
+    /// (RFC 5321 section 4.1.1.3) when only an address is known.
+    /// </summary>
+    private string EnforcementRecipient()
     {
-        if (reply.Code == 530)
-        {
-            return true;
-        }
+        var domain = !string.IsNullOrWhiteSpace(_options.EnforcementDomain) ? _options.EnforcementDomain!.Trim().TrimEnd('.')
+            : _options.MailTarget?.Domain is { Length: > 0 } mailDomain ? mailDomain
+            : _result.ServerName is { } name ? ParentOrSelf(name)
+            : null;
+        return domain is null ? "postmaster" : "postmaster@" + domain;
+    }
 
-        var text = reply.Text.ToUpperInvariant();
-        return text.Contains("5.7.0") && (text.Contains("TLS") || text.Contains("ENCRYPT"));
+    private static string ParentOrSelf(string hostName)
+    {
+        var dot = hostName.IndexOf('.');
+        // Keep at least two labels: "example.com" itself, not "com".
+        return dot > 0 && hostName.IndexOf('.', dot + 1) > 0 ? hostName.Substring(dot + 1) : hostName;
     }
 
     private void StartScan(CancellationToken cancellationToken)

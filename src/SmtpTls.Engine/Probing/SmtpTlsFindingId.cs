@@ -51,8 +51,23 @@ public static class SmtpTlsFindingId
     /// <summary>AUTH is offered before TLS, so passwords can cross the network in clear text.</summary>
     public const string AuthBeforeTls = nameof(AuthBeforeTls);
 
-    /// <summary>Mail is accepted without TLS (with -CheckEnforcement).</summary>
+    /// <summary>Mail is accepted without TLS: MAIL FROM and RCPT TO postmaster were accepted before STARTTLS (with -CheckEnforcement).</summary>
     public const string TlsNotEnforced = nameof(TlsNotEnforced);
+
+    /// <summary>Information: MAIL FROM or RCPT TO before STARTTLS was refused because TLS is required (with -CheckEnforcement).</summary>
+    public const string TlsEnforced = nameof(TlsEnforced);
+
+    /// <summary>Information: the refusal before STARTTLS asks for authentication, which is not TLS enforcement (with -CheckEnforcement).</summary>
+    public const string EnforcementAuthenticationRequired = nameof(EnforcementAuthenticationRequired);
+
+    /// <summary>Information: RCPT TO postmaster was refused as relaying, so enforcement could not be checked (with -CheckEnforcement).</summary>
+    public const string EnforcementRelayDenied = nameof(EnforcementRelayDenied);
+
+    /// <summary>Information: refused before STARTTLS for a reason other than TLS or authentication (with -CheckEnforcement).</summary>
+    public const string EnforcementRefused = nameof(EnforcementRefused);
+
+    /// <summary>Information: the answer before STARTTLS did not tell whether TLS is enforced (temporary refusal, odd reply).</summary>
+    public const string EnforcementUnknown = nameof(EnforcementUnknown);
 
     /// <summary>The port speaks the other TLS mode (implicit TLS instead of STARTTLS or the reverse).</summary>
     public const string PortMismatch = nameof(PortMismatch);

@@ -44,8 +44,14 @@ public sealed class SmtpTlsProbeOptions
     /// <summary>Also find which of SSL 3.0 to TLS 1.3 the server accepts, and whether it accepts weak ciphers.</summary>
     public bool ProtocolScan { get; set; }
 
-    /// <summary>Also try MAIL FROM before STARTTLS to see whether TLS is enforced (then RSET; nothing is sent).</summary>
+    /// <summary>Also ask before STARTTLS to take mail (MAIL FROM, RCPT TO postmaster, then RSET; nothing is sent) to see whether TLS is enforced.</summary>
     public bool CheckEnforcement { get; set; }
+
+    /// <summary>
+    /// With <see cref="CheckEnforcement"/>: the domain whose postmaster RCPT TO names. Default: the domain of
+    /// <see cref="MailTarget"/>, else the server name without its first label.
+    /// </summary>
+    public string? EnforcementDomain { get; set; }
 
     /// <summary>Also send EHLO inside TLS to read the capabilities there (AUTH after TLS). Default true.</summary>
     public bool ReadCapabilitiesAfterTls { get; set; } = true;

@@ -88,8 +88,24 @@ public sealed class SmtpTlsResult
     /// <summary>The SASL mechanisms offered inside TLS.</summary>
     public ReadableList<string> AuthAfterTls { get; set; } = new();
 
-    /// <summary>With -CheckEnforcement: whether MAIL FROM before STARTTLS was refused. Null when not checked.</summary>
+    /// <summary>
+    /// With -CheckEnforcement: true when MAIL FROM or RCPT TO before STARTTLS was refused because TLS is
+    /// required, false when both were accepted. Null when not checked or when the refusal was about
+    /// something else (see <see cref="Enforcement"/>).
+    /// </summary>
     public bool? TlsEnforced { get; set; }
+
+    /// <summary>With -CheckEnforcement: what the answer before STARTTLS meant, a <see cref="SmtpTlsEnforcement"/> name. Null when not checked.</summary>
+    public string? Enforcement { get; set; }
+
+    /// <summary>With -CheckEnforcement: the command that was refused ("MAIL FROM" or "RCPT TO"); null when neither was.</summary>
+    public string? EnforcementStep { get; set; }
+
+    /// <summary>With -CheckEnforcement: the server's refusal, verbatim (untrusted text); null when nothing was refused.</summary>
+    public string? EnforcementReply { get; set; }
+
+    /// <summary>With -CheckEnforcement: the address RCPT TO named (postmaster of the checked domain); null when MAIL FROM was already refused.</summary>
+    public string? EnforcementRecipient { get; set; }
 
     /// <summary>The analysis of the certificate presented on this connection.</summary>
     public SmtpCertificateInfo? Certificate { get; set; }

@@ -26,6 +26,39 @@ internal sealed class SmtpTlsVerdict
         _culture = culture;
     }
 
+    /// <summary>One finding per answer the enforcement check can get, so that "could not tell" is never silence.</summary>
+    private void EvaluateEnforcement()
+    {
+        var step = _result.EnforcementStep ?? string.Empty;
+        var reply = _result.EnforcementReply is { } text ? text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty : string.Empty;
+        switch (_result.Enforcement)
+        {
+            case nameof(SmtpTlsEnforcement.NotEnforced):
+                _findings.Add(SmtpTlsFindingId.TlsNotEnforced, SmtpTlsFindingSeverity.Info, "Finding.TlsNotEnforced", _result.EnforcementRecipient ?? "postmaster");
+                break;
+            case nameof(SmtpTlsEnforcement.TlsRequired):
+                if (_result.EnforcementStep is not null)
+                {
+                    _findings.Add(SmtpTlsFindingId.TlsEnforced, SmtpTlsFindingSeverity.Info, "Finding.TlsEnforced", step, reply);
+                }
+
+                break;
+            case nameof(SmtpTlsEnforcement.AuthenticationRequired):
+                _findings.Add(SmtpTlsFindingId.EnforcementAuthenticationRequired, SmtpTlsFindingSeverity.Info,
+                    _result.AuthBeforeTls.Length > 0 ? "Finding.EnforcementAuthenticationRequired.AuthBeforeTls" : "Finding.EnforcementAuthenticationRequired", step, reply);
+                break;
+            case nameof(SmtpTlsEnforcement.RelayDenied):
+                _findings.Add(SmtpTlsFindingId.EnforcementRelayDenied, SmtpTlsFindingSeverity.Info, "Finding.EnforcementRelayDenied", _result.EnforcementRecipient ?? "postmaster", reply);
+                break;
+            case nameof(SmtpTlsEnforcement.RefusedOtherReason):
+                _findings.Add(SmtpTlsFindingId.EnforcementRefused, SmtpTlsFindingSeverity.Info, "Finding.EnforcementRefused", step, reply);
+                break;
+            case nameof(SmtpTlsEnforcement.Unknown):
+                _findings.Add(SmtpTlsFindingId.EnforcementUnknown, SmtpTlsFindingSeverity.Info, "Finding.EnforcementUnknown", step, reply);
+                break;
+        }
+    }
+
     /// <summary>The chain the TLS handshake built with the analysis' first policy, so the analysis need not build it again.</summary>
     public Certificates.BuiltChain? HandshakeChain { get; set; }
 
@@ -53,9 +86,9 @@ internal sealed class SmtpTlsVerdict
             _findings.Add(SmtpTlsFindingId.AuthBeforeTls, SmtpTlsFindingSeverity.Warning, "Finding.AuthBeforeTls", string.Join(" ", _result.AuthBeforeTls));
         }
 
-        if (_options.CheckEnforcement && _result.TlsEnforced == false)
+        if (_options.CheckEnforcement)
         {
-            _findings.Add(SmtpTlsFindingId.TlsNotEnforced, SmtpTlsFindingSeverity.Info, "Finding.TlsNotEnforced");
+            EvaluateEnforcement();
         }
 
         var status = checkNotRun ? SmtpTlsStatus.Error : throttled ? SmtpTlsStatus.Throttled : _findings.WorstSeverity switch

@@ -33,6 +33,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? _hostResolver;
     private SmtpAddressLimiter? _addressLimiter;
     private SharedEndpointChecks? _sharedChecks;
+    private string? _enforcementDomain;
 
     /// <summary>Host names, IPv4/IPv6 literals, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     /// <remarks>Declared again here (hiding the base's) only to put it into its own parameter set beside -Domain.</remarks>
@@ -72,9 +73,20 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     [Parameter]
     public SwitchParameter ProtocolScan { get; set; }
 
-    /// <summary>Also try MAIL FROM before STARTTLS to see whether TLS is enforced (RSET follows; nothing is sent).</summary>
+    /// <summary>
+    /// Also ask, before STARTTLS, to take mail as a sender would (MAIL FROM, RCPT TO postmaster, then RSET;
+    /// never DATA) and report whether the refusal means TLS is enforced.
+    /// </summary>
     [Parameter]
     public SwitchParameter CheckEnforcement { get; set; }
+
+    /// <summary>
+    /// With -CheckEnforcement: the domain whose postmaster RCPT TO names. Default: the -Domain being
+    /// checked, else the server name without its first label.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EnforcementDomain { get; set; }
 
     /// <summary>A certificate expiring within this many days gives a warning. Default 30.</summary>
     [Parameter]
@@ -139,6 +151,19 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (EnforcementDomain is not null)
+        {
+            // The name goes into RCPT TO: only a valid domain name, never text that could carry a command.
+            if (!DnsNames.TryToAscii(EnforcementDomain, out var ascii, out var error))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException(LocalizedText.Format("Probe.EnforcementDomain.Invalid", EffectiveCulture, EnforcementDomain, error), nameof(EnforcementDomain)),
+                    "InvalidEnforcementDomain", ErrorCategory.InvalidArgument, EnforcementDomain));
+            }
+
+            _enforcementDomain = ascii;
+        }
+
         if (SourceAddress is { } source && !SmtpSourceAddress.IsUsable(source, out var sourceError))
         {
             var message = LocalizedText.Format("Fleet.SourceAddress.NotLocal", EffectiveCulture, source, sourceError);
@@ -396,6 +421,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             Anchors = command.Anchors;
             ProtocolScan = command.ProtocolScan.IsPresent;
             CheckEnforcement = command.CheckEnforcement.IsPresent;
+            EnforcementDomain = command._enforcementDomain;
             Timeout = TimeSpan.FromSeconds(command.TimeoutSeconds);
             ExpiryWarningDays = command.ExpiryWarningDays;
             AddressFamily = command.AddressFamily;
@@ -441,6 +467,8 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
         private bool CheckEnforcement { get; }
 
+        private string? EnforcementDomain { get; }
+
         public TimeSpan Timeout { get; }
 
         private int ExpiryWarningDays { get; }
@@ -456,6 +484,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             TrustAnchors = Anchors,
             ProtocolScan = ProtocolScan,
             CheckEnforcement = CheckEnforcement,
+            EnforcementDomain = EnforcementDomain,
             Timeout = Timeout,
             ExpiryWarningDays = ExpiryWarningDays,
             Culture = Culture,
