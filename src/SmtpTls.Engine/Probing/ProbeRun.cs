@@ -361,18 +361,18 @@ internal sealed class ProbeRun
         StartScan(cancellationToken);
         _step = "Probe.Step.Handshake";
         var targetHost = _result.ServerName ?? _result.Address!;
-        // Only implicit TLS needs to know what a peer sent instead of a ServerHello; after STARTTLS the
-        // connection is known to speak SMTP, and every TLS read would pay for the extra layer.
-        var recording = afterStartTls ? null : new FirstBytesRecordingStream(connection.Stream);
+        // What the server sent first tells where a failed handshake broke: plaintext on an implicit
+        // port, an alert of its own, or nothing at all after "220 Ready to start TLS".
+        var recording = new FirstBytesRecordingStream(connection.Stream);
         TlsSession session;
         try
         {
-            session = await TlsHandshake.AuthenticateAsync(recording ?? connection.Stream, targetHost, _options.TrustAnchors, connection.Abort, _options.Timeout, cancellationToken).ConfigureAwait(false);
+            session = await TlsHandshake.AuthenticateAsync(recording, targetHost, _options.TrustAnchors, connection.Abort, _options.Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or TimeoutException or SocketException)
         {
             connection.Log("S: <" + ex.Message + ">");
-            if (recording is not null && ExplainNonTlsPeer(recording.FirstBytes))
+            if (!afterStartTls && ExplainNonTlsPeer(recording.FirstBytes))
             {
                 return false;
             }
@@ -381,7 +381,7 @@ internal sealed class ProbeRun
             {
                 RecordFailure(ex);
             }
-            else
+            else if (!ExplainServerSideFailure(recording.FirstBytes, ex, afterStartTls))
             {
                 _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", ExceptionText.Describe(ex));
                 _failureException = ex;
@@ -630,6 +630,75 @@ internal sealed class ProbeRun
 
         // Runs beside the main handshake on connections of its own; awaited before the verdict.
         _scan = ProtocolScanner.ScanAsync(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, Log, cancellationToken, _options.SourceAddress);
+    }
+
+    /// <summary>
+    /// A handshake that broke on the server's side: it answered our ClientHello with internal_error,
+    /// closed the connection after agreeing to TLS without sending anything, or signed with a key that
+    /// does not belong to its certificate. Such failures get server-side findings and causes, never
+    /// "no common version or cipher". False when the failure looks like any other.
+    /// </summary>
+    private bool ExplainServerSideFailure(byte[] firstBytes, Exception ex, bool afterStartTls)
+    {
+        var described = ExceptionText.Describe(ex);
+        var agreed = afterStartTls && _result.StartTlsReply is { } reply ? reply.Split('\r', '\n')[0] : null;
+        var where = agreed ?? LocalizedText.Format("Probe.ImplicitConnect", _culture, _result.Port);
+
+        // An alert record as the server's very first bytes: 0x15, version (2 bytes), length (2), level, description.
+        if ((firstBytes.Length >= 7 && firstBytes[0] == 0x15 && firstBytes[6] == 80) ||
+            described.IndexOf("alert internal error", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerAlert", where, TlsAlerts.Name(80) + " (80)");
+            _failureText = "TLS alert internal_error (80) received from the server in answer to the ClientHello.";
+            return true;
+        }
+
+        // A plaintext reply where the ServerHello belongs (Dovecot: "421 4.0.0 <host> TLS initialization failed.").
+        if (afterStartTls && firstBytes.Length >= 4 && firstBytes[0] != 0x15 && firstBytes[0] != 0x16)
+        {
+            var line = SmtpReplyReader.Printable(Encoding.ASCII.GetString(firstBytes).Split('\n')[0].TrimEnd('\r'));
+            if (line.Length >= 4 && SmtpReplyReader.IsReplyLine(line.Substring(0, 4)))
+            {
+                Log("S: " + line);
+                _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerPlaintext", where, line);
+                _failureText = line;
+                return true;
+            }
+        }
+
+        if (firstBytes.Length == 0 && afterStartTls && ex is not SocketException && IsEndOfStream(ex))
+        {
+            _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerClosed", where);
+            _failureText = "The server agreed to TLS and then closed the connection before its ServerHello.";
+            return true;
+        }
+
+        if (described.IndexOf("bad signature", StringComparison.OrdinalIgnoreCase) >= 0 ||
+            described.IndexOf("decrypt error", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.BadSignature", described);
+            _failureException = ex;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the handshake failed because the peer closed the connection (as .NET and OpenSSL word it).</summary>
+    private static bool IsEndOfStream(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            var message = e.Message ?? string.Empty;
+            if (message.IndexOf("EOF", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                message.IndexOf("0 bytes", StringComparison.Ordinal) >= 0 ||
+                message.IndexOf("closed the transport stream", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>After a failed implicit handshake: what did the peer send instead of a ServerHello?</summary>
