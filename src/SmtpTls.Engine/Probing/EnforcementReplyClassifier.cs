@@ -37,11 +37,10 @@ internal static class EnforcementReplyClassifier
                     return SmtpTlsEnforcement.TlsRequired;
                 case SmtpErrorCategory.AuthenticationFailed:
                     return SmtpTlsEnforcement.AuthenticationRequired;
-            }
-
-            if (resolution.RuleId.IndexOf("relay", System.StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                return SmtpTlsEnforcement.RelayDenied;
+                case SmtpErrorCategory.RelayDenied:
+                    return SmtpTlsEnforcement.RelayDenied;
+                case SmtpErrorCategory.PolicyRejected when reply.Code is >= 500 and < 600:
+                    return SmtpTlsEnforcement.RefusedOtherReason;
             }
         }
 
