@@ -65,6 +65,9 @@ function Start-SmtpTestBed {
         The bed's work directory: descriptor, certificate cache, instances, logs.
     .PARAMETER Scenario
         The Postfix scenarios to start; all by default.
+    .PARAMETER Family
+        The server families beside Postfix to start (exim, opensmtpd, dovecot; all by default, none with
+        an empty list). They appear in the descriptor under Families.<family>.Scenarios.<kind>.
     .PARAMETER HostileLifetimeSeconds
         The hostile server stops by itself after this long, even if nobody stops the bed.
     .EXAMPLE
@@ -75,6 +78,7 @@ function Start-SmtpTestBed {
     param(
         [string] $Root = $script:DefaultRoot,
         [string[]] $Scenario = @($script:Scenarios.Keys),
+        [ValidateSet('exim', 'opensmtpd', 'dovecot')] [string[]] $Family = @('exim', 'opensmtpd', 'dovecot'),
         [ValidateRange(10, 86400)] [int] $HostileLifetimeSeconds = 3600
     )
     $Root = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Root)
@@ -103,8 +107,10 @@ function Start-SmtpTestBed {
             Scenarios        = [ordered]@{}
             Hostile          = [ordered]@{}
             Accounts         = [ordered]@{}
+            Families         = [ordered]@{}
         }
         $instances = @()
+        $families = @()
         $problem = Get-PostfixPrerequisiteProblem
         if ($problem) {
             Write-Warning "SmtpTls test bed: Postfix scenarios skipped: $problem."
@@ -130,6 +136,9 @@ function Start-SmtpTestBed {
             Invoke-NativeCommand $chown (@('-R', "$($mailOwner.Uid):$($mailOwner.Gid)") + $instances.MailOwned) | Out-Null
             Write-Verbose "$($instances.Count) instances configured after $($clock.ElapsedMilliseconds) ms"
             $instances = @(Start-PostfixInstance -Instance $instances)
+            # Exim, OpenSMTPD, Dovecot submission (Private/ServerFamilies.ps1); Dovecot relays to Postfix 'good'.
+            $relayPort = @($instances | Where-Object Name -eq 'good' | ForEach-Object { $_.Entry.Port })[0]
+            $families = @(Start-ServerFamily -Family $Family -InstanceBase $instanceBase -PkiDirectory $pki -Account $account -RelayPort $relayPort)
 
             $descriptor.Available = $true
             $descriptor.CaFile = Join-Path $pki 'root-ca.pem'
@@ -148,6 +157,10 @@ function Start-SmtpTestBed {
             Wait-PostfixInstance -Instance $instances
             Write-Verbose "Postfix instances answering after $($clock.ElapsedMilliseconds) ms"
         }
+        if ($families) {
+            $descriptor.Families = Wait-ServerFamily -Started $families
+            Write-Verbose "server families answering after $($clock.ElapsedMilliseconds) ms"
+        }
         $descriptor.Hostile = Wait-HostileServer -Directory $hostileDirectory -ProcessId $hostileId
     }
     catch {
@@ -157,7 +170,7 @@ function Start-SmtpTestBed {
     }
 
     $descriptorPath = Join-Path $Root 'testbed.json'
-    $descriptor | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $descriptorPath
+    $descriptor | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $descriptorPath
     Write-Verbose "SmtpTls test bed up in $($clock.ElapsedMilliseconds) ms: $descriptorPath"
     Get-SmtpTestBed -Root $Root
 }
@@ -182,6 +195,7 @@ function Stop-SmtpTestBed {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     Stop-PostfixInstance -InstanceBase (Get-InstanceBase -Root $Root)
     Stop-DovecotSaslProvider -InstanceBase (Get-InstanceBase -Root $Root)
+    Stop-ServerFamily -InstanceBase (Get-InstanceBase -Root $Root)
     Write-Verbose "Postfix instances stopped after $($clock.ElapsedMilliseconds) ms"
     Stop-HostileServer -Directory (Join-Path $Root 'hostile')
     Write-Verbose "hostile server stopped after $($clock.ElapsedMilliseconds) ms"

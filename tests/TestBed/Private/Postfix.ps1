@@ -267,7 +267,8 @@ function Wait-SmtpBanner {
     param(
         [Parameter(Mandatory)] [int] $Port,
         [switch] $Implicit,
-        [Parameter(Mandatory)] [TimeSpan] $Timeout
+        [Parameter(Mandatory)] [TimeSpan] $Timeout,
+        [string] $Address = '127.0.0.1'
     )
     $deadline = [DateTime]::UtcNow + $Timeout
     $lastProblem = 'no connection attempt'
@@ -275,7 +276,7 @@ function Wait-SmtpBanner {
         $client = [Net.Sockets.TcpClient]::new()
         $stream = $null
         try {
-            if (-not $client.ConnectAsync('127.0.0.1', $Port).Wait(2000)) { throw 'connect timed out' }
+            if (-not $client.ConnectAsync($Address, $Port).Wait(2000)) { throw 'connect timed out' }
             $stream = $client.GetStream()
             $stream.ReadTimeout = 5000
             if ($Implicit) {
@@ -307,7 +308,7 @@ function Wait-SmtpBanner {
         }
         Start-Sleep -Milliseconds 100
     }
-    throw "no SMTP banner on 127.0.0.1:$Port within $($Timeout.TotalSeconds) s ($lastProblem)"
+    throw "no SMTP banner on ${Address}:$Port within $($Timeout.TotalSeconds) s ($lastProblem)"
 }
 
 function Stop-PostfixInstance {
