@@ -122,7 +122,7 @@ internal sealed class ProbeRun
             Note(LocalizedText.Format(
                 "Probe.ProtocolScan",
                 _culture,
-                string.Join(", ", scan.Protocols.Select(p => p.Protocol + (p.Accepted ? "+" : "-"))),
+                string.Join(", ", scan.Protocols.Select(p => p.Protocol + (!p.Accepted ? "-" : p.HandshakeCompletes == false ? "!" : "+"))),
                 (int)scan.Duration.TotalMilliseconds));
         }
 
@@ -383,8 +383,7 @@ internal sealed class ProbeRun
             }
             else if (!ExplainServerSideFailure(recording.FirstBytes, ex, afterStartTls))
             {
-                _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", ExceptionText.Describe(ex));
-                _failureException = ex;
+                await ExplainOtherFailureAsync(recording.FirstBytes, ex, afterStartTls, cancellationToken).ConfigureAwait(false);
             }
 
             return false;
@@ -666,13 +665,6 @@ internal sealed class ProbeRun
             }
         }
 
-        if (firstBytes.Length == 0 && afterStartTls && ex is not SocketException && IsEndOfStream(ex))
-        {
-            _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerClosed", where);
-            _failureText = "The server agreed to TLS and then closed the connection before its ServerHello.";
-            return true;
-        }
-
         if (described.IndexOf("bad signature", StringComparison.OrdinalIgnoreCase) >= 0 ||
             described.IndexOf("decrypt error", StringComparison.OrdinalIgnoreCase) >= 0)
         {
@@ -682,6 +674,33 @@ internal sealed class ProbeRun
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Any other failed handshake: hand-built hellos for TLS 1.2, 1.1 and 1.0 read the certificate a
+    /// server with only versions this machine refuses presents (so it is analysed all the same), and
+    /// tell a server that closes after "220 Ready to start TLS" whatever it is offered (its side failed)
+    /// from one that closes only on the versions it does not speak.
+    /// </summary>
+    private async Task ExplainOtherFailureAsync(byte[] firstBytes, Exception ex, bool afterStartTls, CancellationToken cancellationToken)
+    {
+        var fetched = await HelloCertificateFetcher.FetchAsync(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, Log, _options.SourceAddress, cancellationToken).ConfigureAwait(false);
+        if (fetched.Certificates.Length > 0)
+        {
+            _result.PresentedCertificates = fetched.Certificates;
+            _findings.Add(SmtpTlsFindingId.CertificateWithoutHandshake, SmtpTlsFindingSeverity.Info, "Finding.CertificateWithoutHandshake", fetched.Version);
+        }
+
+        if (afterStartTls && firstBytes.Length == 0 && !fetched.AnyServerHello && ex is not SocketException && IsEndOfStream(ex))
+        {
+            var agreed = _result.StartTlsReply is { } reply ? reply.Split('\r', '\n')[0] : string.Empty;
+            _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerClosed", agreed);
+            _failureText = "The server agreed to TLS and then closed the connection before its ServerHello.";
+            return;
+        }
+
+        _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", ExceptionText.Describe(ex));
+        _failureException = ex;
     }
 
     /// <summary>Whether the handshake failed because the peer closed the connection (as .NET and OpenSSL word it).</summary>

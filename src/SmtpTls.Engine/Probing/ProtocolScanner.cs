@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -30,60 +32,147 @@ internal static class ProtocolScanner
             .ToArray();
         var weakTask = ProbeAsync(address, port, mode, heloName, timeout, Prefix(log, "WeakCiphers"), TlsClientHelloBuilder.Build(SmtpTlsProtocol.Tls12, serverName, TlsCipherSuites.Weak), sourceAddress, cancellationToken);
 
+        // TLS 1.3 encrypts everything after the ServerHello: whether its handshake completes takes a real one.
+        var tls13Task = Tls13CompletesAsync(address, port, mode, serverName, heloName, timeout, Prefix(log, "Tls13 handshake"), sourceAddress, cancellationToken);
+
         var answers = await Task.WhenAll(versionTasks).ConfigureAwait(false);
         var weak = await weakTask.ConfigureAwait(false);
+        var tls13Completes = await tls13Task.ConfigureAwait(false);
 
         var protocols = new SmtpTlsProtocolSupport[AllProtocols.Length];
         for (var i = 0; i < AllProtocols.Length; i++)
         {
-            var (answer, detail) = answers[i];
+            var (flight, detail) = answers[i];
+            var answer = flight?.Answer;
 
             // A server that answers a hello for one version with another version has refused the one offered.
             var accepted = answer?.Kind == TlsHelloAnswerKind.ServerHello && answer.Version == TlsVersions.ToWire(AllProtocols[i]);
-            protocols[i] = new SmtpTlsProtocolSupport(AllProtocols[i], accepted, accepted ? TlsCipherSuites.Name(answer!.CipherSuite) : null, detail);
+            if (accepted && AllProtocols[i] == SmtpTlsProtocol.Tls13 && tls13Completes == false)
+            {
+                detail += ", then no TLS 1.3 handshake completed";
+            }
+
+            protocols[i] = new SmtpTlsProtocolSupport(AllProtocols[i], accepted, accepted ? TlsCipherSuites.Name(answer!.CipherSuite) : null, detail)
+            {
+                // A HelloRetryRequest commits to the version but is no ServerHello flight: not followed.
+                HandshakeCompletes = !accepted ? null
+                    : AllProtocols[i] == SmtpTlsProtocol.Tls13 ? tls13Completes
+                    : answer!.IsHelloRetryRequest ? null : flight!.Completes,
+            };
         }
 
         return new ProtocolScanResult
         {
             Protocols = protocols,
-            WeakCipherAccepted = weak.Answer?.Kind == TlsHelloAnswerKind.ServerHello ? TlsCipherSuites.Name(weak.Answer.CipherSuite) : null,
+            WeakCipherAccepted = weak.Flight?.Answer.Kind == TlsHelloAnswerKind.ServerHello ? TlsCipherSuites.Name(weak.Flight.Answer.CipherSuite) : null,
             Duration = clock.Elapsed,
         };
     }
 
-    private static async Task<(TlsHelloAnswer? Answer, string Detail)> ProbeAsync(
-        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, byte[] hello, IPAddress? sourceAddress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and, for STARTTLS, talks SMTP up to "220 Ready to start TLS", so that the caller can send
+    /// a hand-built ClientHello. Null (with why in <paramref name="refused"/>) when the server refused a step.
+    /// </summary>
+    public static async Task<SmtpConnection?> OpenForHelloAsync(
+        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, Action<string> refused, IPAddress? sourceAddress, CancellationToken cancellationToken)
     {
+        var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken, sourceAddress).ConfigureAwait(false);
         try
         {
-            using var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken, sourceAddress).ConfigureAwait(false);
             if (mode != SmtpTlsMode.Implicit)
             {
-                // Each version needs its own SMTP dialogue up to "220 Ready to start TLS".
+                // Each hello needs its own SMTP dialogue up to "220 Ready to start TLS".
                 var banner = await connection.ReadReplyAsync(cancellationToken).ConfigureAwait(false);
                 if (banner.Code != 220)
                 {
-                    return (null, "banner: " + banner.Lines[0]);
+                    refused("banner: " + banner.Lines[0]);
+                    connection.Dispose();
+                    return null;
                 }
 
                 var ehlo = await connection.CommandAsync("EHLO " + heloName, cancellationToken).ConfigureAwait(false);
                 if (!ehlo.IsPositive)
                 {
-                    return (null, "EHLO: " + ehlo.Lines[0]);
+                    refused("EHLO: " + ehlo.Lines[0]);
+                    connection.Dispose();
+                    return null;
                 }
 
                 var startTls = await connection.CommandAsync("STARTTLS", cancellationToken, exact: true).ConfigureAwait(false);
                 if (startTls.Code != 220)
                 {
-                    return (null, "STARTTLS: " + startTls.Lines[0]);
+                    refused("STARTTLS: " + startTls.Lines[0]);
+                    connection.Dispose();
+                    return null;
                 }
             }
 
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A TLS 1.3-only handshake with the platform's TLS (any certificate accepted: only completion counts); null when it could not be tried.</summary>
+    private static async Task<bool?> Tls13CompletesAsync(
+        IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, IPAddress? sourceAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var connection = await OpenForHelloAsync(address, port, mode, heloName, timeout, log, _ => { }, sourceAddress, cancellationToken).ConfigureAwait(false);
+            if (connection is null)
+            {
+                return null;
+            }
+
+            using var ssl = new SslStream(connection.Stream, leaveInnerStreamOpen: true, (_, _, _, _) => true);
+            try
+            {
+                // SslProtocols.Tls13 (12288) is not named in netstandard2.0.
+                await SmtpConnection.RunBoundedAsync(
+                    async _ =>
+                    {
+                        await ssl.AuthenticateAsClientAsync(serverName ?? address.ToString(), null, (SslProtocols)12288, checkCertificateRevocation: false).ConfigureAwait(false);
+                        return true;
+                    },
+                    connection.Abort,
+                    timeout,
+                    cancellationToken).ConfigureAwait(false);
+                connection.Log("S: <TLS 1.3 handshake completed>");
+                return true;
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException)
+            {
+                connection.Log("S: <" + ex.Message + ">");
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException or SocketException or SmtpProtocolException or PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<(TlsServerFlight? Flight, string Detail)> ProbeAsync(
+        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, byte[] hello, IPAddress? sourceAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var why = string.Empty;
+            using var connection = await OpenForHelloAsync(address, port, mode, heloName, timeout, log, text => why = text, sourceAddress, cancellationToken).ConfigureAwait(false);
+            if (connection is null)
+            {
+                return (null, why);
+            }
+
             connection.Log("C: <TLS ClientHello>");
-            var answer = await TlsHelloExchange.ExchangeAsync(connection, hello, cancellationToken).ConfigureAwait(false);
-            var detail = answer.Describe();
+            var flight = await TlsServerFlight.ExchangeAsync(connection, hello, cancellationToken).ConfigureAwait(false);
+            var detail = flight.Answer.Describe() + (flight.Completes == false ? ", then " + flight.BrokenBy : string.Empty);
             connection.Log("S: <" + detail + ">");
-            return (answer, detail);
+            return (flight, detail);
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException or SocketException or SmtpProtocolException)
         {

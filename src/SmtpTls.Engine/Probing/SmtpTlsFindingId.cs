@@ -42,6 +42,9 @@ public static class SmtpTlsFindingId
     /// <summary>Information: the handshake failed because the server offers only legacy protocols this machine refuses.</summary>
     public const string TlsLegacyOnly = nameof(TlsLegacyOnly);
 
+    /// <summary>Information: no handshake completed, and the certificate was read from the server's TLS 1.0-1.2 Certificate message.</summary>
+    public const string CertificateWithoutHandshake = nameof(CertificateWithoutHandshake);
+
     /// <summary>A weak cipher suite was negotiated or accepted.</summary>
     public const string WeakCipher = nameof(WeakCipher);
 

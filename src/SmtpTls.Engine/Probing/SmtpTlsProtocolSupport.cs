@@ -19,8 +19,15 @@ public sealed class SmtpTlsProtocolSupport
     /// <summary>The protocol version as a value.</summary>
     public SmtpTlsProtocol Version { get; }
 
-    /// <summary>Whether the server answered with a ServerHello for exactly this version.</summary>
+    /// <summary>Whether the server answered with a ServerHello for exactly this version (see <see cref="HandshakeCompletes"/>).</summary>
     public bool Accepted { get; }
+
+    /// <summary>
+    /// For an accepted version: true when the server went on to send its whole first flight (certificate
+    /// and key exchange), false when it broke off after the ServerHello (an alert, a closed connection),
+    /// so that no handshake can complete with this version; null when not accepted or not followed.
+    /// </summary>
+    public bool? HandshakeCompletes { get; set; }
 
     /// <summary>The suite the server chose for this version (IANA name), when accepted.</summary>
     public string? CipherSuite { get; }
@@ -29,5 +36,5 @@ public sealed class SmtpTlsProtocolSupport
     public string? Detail { get; }
 
     /// <inheritdoc />
-    public override string ToString() => Protocol + "=" + (Accepted ? "Accepted" : "Refused");
+    public override string ToString() => Protocol + "=" + (!Accepted ? "Refused" : HandshakeCompletes == false ? "ServerHelloOnly" : "Accepted");
 }

@@ -67,7 +67,8 @@ internal sealed class SmtpTlsVerdict
     /// <param name="throttled">The server refused with a rate limit: status Throttled whatever else was found.</param>
     public void Evaluate(ProtocolScanResult? scan, bool checkNotRun, bool throttled = false)
     {
-        if (_result.TlsEstablished)
+        // Also the certificate read from a hand-built hello when no handshake completed (a TLS 1.0/1.1-only server).
+        if (_result.TlsEstablished || _result.PresentedCertificates.Length > 0)
         {
             EvaluateCertificate();
             if (TlsCipherSuites.IsWeak(_result.CipherSuite))
