@@ -689,6 +689,11 @@ internal sealed class ProbeRun
         {
             _result.PresentedCertificates = fetched.Certificates;
             _findings.Add(SmtpTlsFindingId.CertificateWithoutHandshake, SmtpTlsFindingSeverity.Info, "Finding.CertificateWithoutHandshake", fetched.Version);
+            if (fetched.Version is SmtpTlsProtocol.Tls10 or SmtpTlsProtocol.Tls11)
+            {
+                // The TLS 1.2 hello got no ServerHello: the server speaks only versions this machine refuses.
+                _findings.Add(SmtpTlsFindingId.TlsLegacyOnly, SmtpTlsFindingSeverity.Info, "Finding.LegacyOnly", fetched.Version);
+            }
         }
 
         if (afterStartTls && firstBytes.Length == 0 && !fetched.AnyServerHello && ex is not SocketException && IsEndOfStream(ex))
