@@ -131,12 +131,14 @@ Describe 'Test-SmtpTls on the server families' {
         ($result.Resolution.Causes -join ' ') | Should -Not -BeLike '*no TLS version or cipher suite in common*'
     }
 
-    It 'dovecot/tls-broken: a plaintext 421 instead of the ServerHello is a server-side handshake failure' {
+    It 'dovecot/tls-broken: a plaintext 421 or a close instead of the ServerHello is a server-side handshake failure' {
         if (Skip-WithoutFamily dovecot) { return }
         $result = Test-Family dovecot tls-broken
         $result.StartTlsReply | Should -BeLike '220 *'
         $finding = $result.Findings | Where-Object Id -eq 'TlsHandshakeFailed'
-        $finding.Message | Should -BeLike '*server*side*421 4.0.0*TLS initialization failed*'
+        # Dovecot writes "421 4.0.0 <host> TLS initialization failed." and closes; when the close resets the
+        # connection before the client reads, the 421 is lost: either way the server's side failed.
+        $finding.Message | Should -BeLike "*server's side*"
         $result.Resolution.RuleId | Should -Be 'handshake.server-closed-after-starttls'
         $result.Resolution.Causes[0] | Should -BeLike '*cannot use its private key or certificate*'
     }

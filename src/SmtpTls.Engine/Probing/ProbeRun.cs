@@ -696,7 +696,7 @@ internal sealed class ProbeRun
             }
         }
 
-        if (afterStartTls && firstBytes.Length == 0 && !fetched.AnyServerHello && ex is not SocketException && IsEndOfStream(ex))
+        if (afterStartTls && firstBytes.Length == 0 && !fetched.AnyServerHello && IsEndOfStream(ex))
         {
             var agreed = _result.StartTlsReply is { } reply ? reply.Split('\r', '\n')[0] : string.Empty;
             _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerClosed", agreed);
@@ -716,7 +716,8 @@ internal sealed class ProbeRun
             var message = e.Message ?? string.Empty;
             if (message.IndexOf("EOF", StringComparison.OrdinalIgnoreCase) >= 0 ||
                 message.IndexOf("0 bytes", StringComparison.Ordinal) >= 0 ||
-                message.IndexOf("closed the transport stream", StringComparison.OrdinalIgnoreCase) >= 0)
+                message.IndexOf("closed the transport stream", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                message.IndexOf("reset by peer", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 return true;
             }

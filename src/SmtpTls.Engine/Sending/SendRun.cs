@@ -89,7 +89,7 @@ internal sealed class SendRun
         }
         catch (SendFailure failure)
         {
-            Fail(failure);
+            Fail(await PortMismatchAsync(failure, cancellationToken).ConfigureAwait(false) ?? failure);
             await QuitAsync(client).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -299,7 +299,11 @@ internal sealed class SendRun
             // OAuth mechanisms need tokens, not a password.
             client.AuthenticationMechanisms.Remove("XOAUTH2");
             client.AuthenticationMechanisms.Remove("OAUTHBEARER");
-            await BoundedAsync(token => client.AuthenticateAsync(credential, token), client.Dispose, cancellationToken).ConfigureAwait(false);
+
+            // One mechanism, one attempt: a wrong password is one failed login, not one per mechanism.
+            var mechanism = PasswordLogin.Choose(client, credential) ?? throw new NotSupportedException("The SMTP server offers no password mechanism this client supports.");
+            _result.AuthenticationMechanism = mechanism.MechanismName;
+            await BoundedAsync(token => client.AuthenticateAsync(mechanism, token), client.Dispose, cancellationToken).ConfigureAwait(false);
             _result.Authenticated = true;
         }
         catch (NotSupportedException ex)
@@ -626,6 +630,73 @@ internal sealed class SendRun
     {
         var codes = certificate?.ChainStatus.Select(s => s.Split(':')[0].Trim()).Where(c => c.Length > 0 && c != "IncompleteChain").Distinct().ToArray();
         return codes is { Length: > 0 } ? string.Join(", ", codes) : "UntrustedRoot";
+    }
+
+    /// <summary>
+    /// A session that failed before any SMTP was spoken may have met the other kind of TLS: a STARTTLS
+    /// client waiting for a greeting on an implicit-TLS port, or an implicit-TLS handshake on a port
+    /// that greets in plaintext. Asks the port once more, briefly, as Test-SmtpTls does; null when it is not that.
+    /// </summary>
+    private async Task<SendFailure?> PortMismatchAsync(SendFailure failure, CancellationToken cancellationToken)
+    {
+        if (_result.Address is null || !IPAddress.TryParse(_result.Address, out var address) || _logger.LastReply is not null)
+        {
+            return null;
+        }
+
+        var implicitMode = _request.EffectiveMode == SmtpSendTlsMode.Implicit;
+        var silent = failure.ErrorId == SmtpSendErrorIds.Timeout && _step == StepSession && _logger.ServerBytes == 0;
+        var handshakeFailed = failure.ErrorId == SmtpSendErrorIds.TlsHandshakeFailed;
+        if (!(silent && !implicitMode) && !(handshakeFailed && implicitMode))
+        {
+            return null;
+        }
+
+        // Short: the call's time is mostly spent, and a port that speaks answers at once.
+        var left = _deadline.CallRemaining;
+        var wait = TimeSpan.FromSeconds(3) < left ? TimeSpan.FromSeconds(3) : left;
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (!implicitMode)
+            {
+                if (!await PortModeCheck.SpeaksImplicitTlsAsync(address, _request.Port, _request.ServerName, wait, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                _logger.Note(LocalizedText.Format("Send.Note.PortSpeaksImplicitTls", _culture, _request.Port));
+                return new SendFailure(
+                    SmtpSendErrorIds.PortMismatch,
+                    LocalizedText.Format("Send.Error.PortMismatch.Implicit", _culture, _request.Endpoint, _request.Port),
+                    null,
+                    "The server on port " + _request.Port + " expects implicit TLS (SSL on connect) and sent no SMTP greeting to a STARTTLS client.",
+                    failure.InnerException);
+            }
+
+            var greeting = await PortModeCheck.PlaintextGreetingAsync(address, _request.Port, wait, cancellationToken).ConfigureAwait(false);
+            if (greeting is null)
+            {
+                return null;
+            }
+
+            var visible = _cleaner.Clean(greeting)!;
+            _logger.Note(LocalizedText.Format("Send.Note.PortGreetsInPlaintext", _culture, _request.Port, visible));
+            return new SendFailure(
+                SmtpSendErrorIds.PortMismatch,
+                LocalizedText.Format("Send.Error.PortMismatch.StartTls", _culture, _request.Endpoint, _request.Port, visible),
+                visible,
+                "The server on port " + _request.Port + " greets in plaintext (" + visible + ") and expects STARTTLS, not implicit TLS (SSL on connect).",
+                failure.InnerException);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>A failure that is not a policy decision: the network, the protocol, or the server refusing the session.</summary>

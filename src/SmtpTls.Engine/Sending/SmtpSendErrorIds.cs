@@ -48,6 +48,9 @@ public static class SmtpSendErrorIds
     /// <summary>The TLS handshake failed for a reason other than the certificate.</summary>
     public const string TlsHandshakeFailed = "TlsHandshakeFailed";
 
+    /// <summary>The port speaks the other kind of TLS: implicit TLS where STARTTLS was used, or the reverse (as Test-SmtpTls's PortMismatch).</summary>
+    public const string PortMismatch = "PortMismatch";
+
     /// <summary>TLS was required but the session ended up unencrypted (a safety net; MailKit should not allow it).</summary>
     public const string TlsNotEstablished = "TlsNotEstablished";
 

@@ -74,7 +74,7 @@ public sealed class SmtpSendResult
     /// <summary>Whether the client authenticated (AUTH) with -Credential.</summary>
     public bool Authenticated { get; set; }
 
-    /// <summary>The SASL mechanism used to authenticate with an access token: OAUTHBEARER or XOAUTH2; null otherwise.</summary>
+    /// <summary>The SASL mechanism used to authenticate: OAUTHBEARER or XOAUTH2 with an access token, the one mechanism chosen for -Credential (SCRAM, PLAIN, LOGIN, ...); null without AUTH.</summary>
     public string? AuthenticationMechanism { get; set; }
 
     /// <summary>Whether the message was sent with REQUIRETLS (RFC 8689).</summary>

@@ -58,7 +58,12 @@ function Write-DovecotSubmissionConfiguration {
         [Parameter(Mandatory)] [pscredential] $Account,
         [int] $RelayPort
     )
-    $run = Join-Path $Directory 'run'
+    # Dovecot's sockets live in base_dir, and a socket path must fit in 108 bytes: a short folder of its
+    # own under the temporary directory, named after the instance, recorded for Stop-DovecotSubmissionFamily.
+    $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($Directory))).Substring(0, 10).ToLowerInvariant()
+    $run = Join-Path ([IO.Path]::GetTempPath()) "smtptls-dovecot-$hash"
+    if (Test-Path -LiteralPath $run) { Remove-Item -LiteralPath $run -Recurse -Force }
+    Set-Content -LiteralPath (Join-Path $Directory 'base_dir.txt') -Value $run
     $state = Join-Path $Directory 'state'
     $homeDirectory = Join-Path $Directory 'home'
     New-BedDirectory $Directory, $run, $state, $homeDirectory
@@ -182,7 +187,8 @@ function Stop-DovecotSubmissionFamily {
         Stops every Dovecot submission instance of the bed (master.pid in each base_dir).
     #>
     param([Parameter(Mandatory)] [string] $InstanceBase)
-    $pidFiles = @(Get-ChildItem -LiteralPath $InstanceBase -Directory -Filter 'dovecot-submission-*' -ErrorAction Ignore |
-            ForEach-Object { Join-Path $_.FullName 'run/master.pid' })
-    Stop-PidFileProcess -PidFile $pidFiles -CommandPattern 'dovecot'
+    $baseDirs = @(Get-ChildItem -LiteralPath $InstanceBase -Directory -Filter 'dovecot-submission-*' -ErrorAction Ignore |
+            ForEach-Object { Get-Content -LiteralPath (Join-Path $_.FullName 'base_dir.txt') -ErrorAction Ignore } | Where-Object { $_ })
+    Stop-PidFileProcess -PidFile @($baseDirs | ForEach-Object { Join-Path $_ 'master.pid' }) -CommandPattern 'dovecot'
+    foreach ($baseDir in $baseDirs) { Remove-Item -LiteralPath $baseDir -Recurse -Force -ErrorAction Ignore }
 }

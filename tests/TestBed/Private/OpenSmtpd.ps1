@@ -6,7 +6,8 @@
 #
 # It has compiled-in paths (/var/spool/smtpd, its chroot /var/lib/opensmtpd/empty) and reverse-resolves
 # every client through its bundled resolver, so it runs in a private mount namespace (`unshare -m`, no
-# network namespace) where those paths are fresh tmpfs folders and /etc/resolv.conf says `lookup file`.
+# network namespace) where those paths and /run (its control socket) are fresh tmpfs folders and
+# /etc/resolv.conf says `lookup file`.
 
 $script:OpenSmtpdPackages = @('opensmtpd')
 
@@ -92,6 +93,12 @@ function Start-OpenSmtpdFamily {
         '#!/bin/sh'
         '# Runs inside `unshare -m`: these mounts are private to smtpd and vanish with it.'
         'set -e'
+        # /run (also /var/run) holds smtpd''s control socket, one per machine: a private one per bed.
+        'mount -t tmpfs -o mode=0755 smtptls-run /run'
+        # /etc/resolv.conf may be a link into /run (systemd-resolved): give the link a target to cover.
+        'target=$(readlink -f /etc/resolv.conf)'
+        'mkdir -p "$(dirname "$target")"'
+        '[ -e "$target" ] || : > "$target"'
         "mount --bind '$etc/resolv.conf' /etc/resolv.conf"
         'mount -t tmpfs -o mode=0755 smtptls-spool /var/spool'
         'mkdir -m 0711 /var/spool/smtpd'
