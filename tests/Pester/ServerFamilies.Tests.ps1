@@ -299,6 +299,46 @@ Describe 'Send-SmtpTestMessage on the server families' {
         if ($entry.Maildir) { Get-MaildirMessage $entry.Maildir $result.MessageId | Should -HaveCount 1 }
     }
 
+    It 'exim/submission: a wrong password is exactly one failed login (one AUTH, one authenticator failure in the log)' {
+        if (Skip-WithoutFamily exim) { return }
+        $entry = Get-FamilyEntry exim submission
+        $account = (Get-Credential exim).UserName
+        $before = @(Select-String -LiteralPath $entry.LogFile -Pattern 'authenticator failed' -ErrorAction Ignore).Count
+        $wrong = [pscredential]::new($account, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $result = Send-SmtpTestMessage -Server "$($entry.Address):$($entry.Port)" -ServerName $entry.ServerName -TrustedRootPath $Bed.CaFile -Credential $wrong -From $account -To "mailbox@$($Bed.Domain)" -TimeoutSeconds 10 -ErrorAction SilentlyContinue -ErrorVariable failure
+
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+        @($result.Transcript | Where-Object { $_ -match '^C: AUTH ' }) | Should -HaveCount 1
+        $result.AuthenticationMechanism | Should -BeIn 'PLAIN', 'LOGIN'
+        # Exim writes the failure to its main log as the session ends.
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        do {
+            $after = @(Select-String -LiteralPath $entry.LogFile -Pattern 'authenticator failed' -ErrorAction Ignore).Count
+            if ($after -gt $before) { break }
+            Start-Sleep -Milliseconds 100
+        } while ([DateTime]::UtcNow -lt $deadline)
+        $after - $before | Should -Be 1
+    }
+
+    It '<Family>/implicit with -TlsMode StartTls: PortMismatch, not a timeout' -ForEach (& $ByKind 'implicit') {
+        if (Skip-WithoutFamily $Family) { return }
+        $entry = Get-FamilyEntry $Family $Kind
+        $result = Send-SmtpTestMessage -Server "$($entry.Address):$($entry.Port)" -ServerName $entry.ServerName -TrustedRootPath $Bed.CaFile -TlsMode StartTls -From "sender@$($Bed.Domain)" -To "mailbox@$($Bed.Domain)" -TimeoutSeconds 3 -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'PortMismatch,*'
+        $result.Accepted | Should -BeFalse
+        $result.ErrorId | Should -Be 'PortMismatch'
+        $result.Resolution.RuleId | Should -Be 'starttls.module.implicit-tls-port'
+    }
+
+    It 'exim/good with -TlsMode Implicit: PortMismatch that quotes the plaintext greeting' {
+        if (Skip-WithoutFamily exim) { return }
+        $entry = Get-FamilyEntry exim good
+        $result = Send-SmtpTestMessage -Server "$($entry.Address):$($entry.Port)" -ServerName $entry.ServerName -TrustedRootPath $Bed.CaFile -TlsMode Implicit -From "sender@$($Bed.Domain)" -To "mailbox@$($Bed.Domain)" -TimeoutSeconds 5 -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'PortMismatch,*'
+        "$($failure[0])" | Should -BeLike '*220 *ESMTP Exim*'
+        $result.Accepted | Should -BeFalse
+    }
+
     It 'opensmtpd/tls-broken: refused under the default policy with the server-side handshake failure, nothing sent' {
         if (Skip-WithoutFamily opensmtpd) { return }
         $entry = Get-FamilyEntry opensmtpd tls-broken

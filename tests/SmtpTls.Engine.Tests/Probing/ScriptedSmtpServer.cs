@@ -59,6 +59,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
         string startTlsReply = "220 2.0.0 Ready to start TLS",
         string mailReply = "250 2.1.0 Ok",
         bool tls = true,
+        string rcptReply = "250 2.1.5 Ok",
         string ehloAfterTls = "250-mx.test.example\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME") =>
         async (session, ct) =>
         {
@@ -73,6 +74,9 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
                         break;
                     case "MAIL":
                         await session.WriteLineAsync(mailReply, ct);
+                        break;
+                    case "RCPT":
+                        await session.WriteLineAsync(rcptReply, ct);
                         break;
                     case "RSET":
                         await session.WriteLineAsync("250 2.0.0 Ok", ct);

@@ -226,19 +226,49 @@ public class SmtpTlsProbeTests
     }
 
     [Theory]
-    [InlineData("530 5.7.0 Must issue a STARTTLS command first", true)]
-    [InlineData("250 2.1.0 Ok", false)]
-    public async Task CheckEnforcement_ReadsTheReplyToMailFrom_AndNeverSendsAMessage(string mailReply, bool enforced)
+    [InlineData("530 5.7.0 Must issue a STARTTLS command first", "250 2.1.5 Ok", "TlsRequired", "MAIL FROM", SmtpTlsFindingId.TlsEnforced)]
+    [InlineData("250 2.1.0 Ok", "250 2.1.5 Ok", "NotEnforced", null, SmtpTlsFindingId.TlsNotEnforced)]
+    [InlineData("250 OK", "550 STARTTLS required", "TlsRequired", "RCPT TO", SmtpTlsFindingId.TlsEnforced)]
+    [InlineData("250 OK", "550 Encryption required for this recipient", "TlsRequired", "RCPT TO", SmtpTlsFindingId.TlsEnforced)]
+    [InlineData("530 5.7.0 Must issue an AUTH command first", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", SmtpTlsFindingId.EnforcementAuthenticationRequired)]
+    [InlineData("530 5.7.0 Authentication required.", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", SmtpTlsFindingId.EnforcementAuthenticationRequired)]
+    [InlineData("250 OK", "554 5.7.1 <postmaster@test.example>: Relay access denied", "RelayDenied", "RCPT TO", SmtpTlsFindingId.EnforcementRelayDenied)]
+    [InlineData("550 Administrative prohibition", "250 2.1.5 Ok", "RefusedOtherReason", "MAIL FROM", SmtpTlsFindingId.EnforcementRefused)]
+    [InlineData("250 OK", "451 4.7.1 Greylisted, try again later", "Unknown", "RCPT TO", SmtpTlsFindingId.EnforcementUnknown)]
+    public async Task CheckEnforcement_AsksAsASender_AndNamesWhatTheRefusalMeans(string mailReply, string rcptReply, string enforcement, string? step, string finding)
     {
-        await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(mailReply: mailReply));
+        await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(mailReply: mailReply, rcptReply: rcptReply));
         var options = Options(server);
         options.CheckEnforcement = true;
         var result = await SmtpTlsProbe.ProbeAsync(options);
-        Assert.Equal(enforced, result.TlsEnforced);
-        Assert.Equal(!enforced, Ids(result).Contains(SmtpTlsFindingId.TlsNotEnforced));
+        Assert.Equal(enforcement, result.Enforcement);
+        Assert.Equal(step, result.EnforcementStep);
+        Assert.Equal(enforcement switch { "TlsRequired" => true, "NotEnforced" => false, _ => (bool?)null }, result.TlsEnforced);
+        Assert.Contains(finding, Ids(result));
         Assert.Equal("Passed", result.Status);
         Assert.Contains("C: RSET", result.Transcript);
-        Assert.DoesNotContain(result.Transcript, l => l.StartsWith("C: RCPT", StringComparison.Ordinal) || l.StartsWith("C: DATA", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Transcript, l => l.StartsWith("C: DATA", StringComparison.Ordinal));
+        if (mailReply.StartsWith("250", StringComparison.Ordinal))
+        {
+            // No -Domain and no -EnforcementDomain: the postmaster of the server name's parent domain.
+            Assert.Contains("C: RCPT TO:<postmaster@test.example>", result.Transcript);
+        }
+        else
+        {
+            Assert.DoesNotContain(result.Transcript, l => l.StartsWith("C: RCPT", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task CheckEnforcement_UsesTheEnforcementDomain()
+    {
+        await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue());
+        var options = Options(server);
+        options.CheckEnforcement = true;
+        options.EnforcementDomain = "example.org";
+        var result = await SmtpTlsProbe.ProbeAsync(options);
+        Assert.Contains("C: RCPT TO:<postmaster@example.org>", result.Transcript);
+        Assert.Equal("postmaster@example.org", result.EnforcementRecipient);
     }
 
     [Fact]
@@ -464,7 +494,14 @@ public class SmtpTlsProbeTests
         Assert.True(result.SupportedProtocols.Single(p => p.Protocol == "Tls12").Accepted, result.SupportedProtocols.Single(p => p.Protocol == "Tls12").Detail);
         Assert.True(result.SupportedProtocols.Single(p => p.Protocol == "Tls13").Accepted);
         Assert.False(result.SupportedProtocols.Single(p => p.Protocol == "Ssl3").Accepted);
-        Assert.Equal(1 + 5 + 1, server.Connections);
+
+        // A working server: its whole flight follows the 1.2 ServerHello, and a 1.3 handshake completes.
+        Assert.True(result.SupportedProtocols.Single(p => p.Protocol == "Tls12").HandshakeCompletes);
+        Assert.True(result.SupportedProtocols.Single(p => p.Protocol == "Tls13").HandshakeCompletes);
+        Assert.Null(result.SupportedProtocols.Single(p => p.Protocol == "Ssl3").HandshakeCompletes);
+
+        // The probe, one hello per version, the weak-cipher hello and one real TLS 1.3 handshake.
+        Assert.Equal(1 + 5 + 1 + 1, server.Connections);
     }
 
     [Fact]

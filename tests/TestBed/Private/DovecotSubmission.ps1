@@ -60,6 +60,7 @@ function Write-DovecotSubmissionConfiguration {
     )
     # Dovecot's sockets live in base_dir, and a socket path must fit in 108 bytes: a short folder of its
     # own under the temporary directory, named after the instance, recorded for Stop-DovecotSubmissionFamily.
+    New-BedDirectory $Directory
     $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($Directory))).Substring(0, 10).ToLowerInvariant()
     $run = Join-Path ([IO.Path]::GetTempPath()) "smtptls-dovecot-$hash"
     if (Test-Path -LiteralPath $run) { Remove-Item -LiteralPath $run -Recurse -Force }

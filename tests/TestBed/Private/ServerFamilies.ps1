@@ -247,19 +247,20 @@ function Stop-ServerFamily {
 function Start-Daemon {
     <#
     .SYNOPSIS
-        Starts a daemon that forks into the background; returns the starting process, which exits once the daemon runs.
+        Starts a daemon that forks into the background; returns the running start, which ends once the daemon runs.
     .DESCRIPTION
-        Output goes to files, never to pipes: the forked daemon inherits them and would keep a pipe
-        reader (and so this process) waiting for ever. Wait-Daemon collects the exit codes.
+        Through `sh -c 'exec ... </dev/null >file 2>file'`: the daemon's output goes to files, never to
+        this process's pipes, which the forked daemon would inherit and hold open for ever (and a
+        stdin pipe it closes at once would fail a writer with "Broken pipe"). Wait-Daemon collects the exit codes.
     #>
     param(
         [Parameter(Mandatory)] [string] $FilePath,
         [string[]] $ArgumentList = @(),
         [Parameter(Mandatory)] [string] $OutputPrefix
     )
-    $process = Start-Process -FilePath $FilePath -ArgumentList ($ArgumentList | ForEach-Object { "`"$_`"" }) -PassThru `
-        -RedirectStandardInput '/dev/null' -RedirectStandardOutput "$OutputPrefix.out" -RedirectStandardError "$OutputPrefix.err"
-    [pscustomobject]@{ Process = $process; CommandLine = (@($FilePath) + $ArgumentList) -join ' '; OutputPrefix = $OutputPrefix }
+    $script = 'exec "$@" </dev/null >"$OUT" 2>"$ERR"'
+    $start = Start-NativeCommand (Find-NativeTool 'env') (@("OUT=$OutputPrefix.out", "ERR=$OutputPrefix.err", (Find-NativeTool 'sh'), '-c', $script, 'sh', $FilePath) + $ArgumentList)
+    $start | Add-Member -NotePropertyName OutputPrefix -NotePropertyValue $OutputPrefix -PassThru
 }
 
 function Wait-Daemon {
@@ -269,10 +270,10 @@ function Wait-Daemon {
     #>
     param([psobject[]] $Start = @(), [Parameter(Mandatory)] [string] $Product)
     $failures = foreach ($item in $Start) {
-        if (-not $item.Process.WaitForExit(30000)) { "$($item.CommandLine): still starting after 30 s"; continue }
-        if ($item.Process.ExitCode -ne 0) {
+        $done = $item | Wait-NativeCommand -AllowFailure
+        if ($done.ExitCode -ne 0) {
             $said = (@(Get-Content -LiteralPath "$($item.OutputPrefix).err", "$($item.OutputPrefix).out" -ErrorAction Ignore) -join ' ').Trim()
-            "$($item.CommandLine) exited with $($item.Process.ExitCode): $said"
+            "$($done.CommandLine) exited with $($done.ExitCode): $said"
         }
     }
     if ($failures) { throw "$Product did not start: $($failures -join '; ')" }
