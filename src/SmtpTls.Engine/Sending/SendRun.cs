@@ -675,7 +675,8 @@ internal sealed class SendRun
                     LocalizedText.Format("Send.Error.PortMismatch.Implicit", _culture, _request.Endpoint, _request.Port),
                     null,
                     "The server on port " + _request.Port + " expects implicit TLS (SSL on connect) and sent no SMTP greeting to a STARTTLS client.",
-                    failure.InnerException);
+                    // The timeout only showed the symptom; the knowledge explains the mismatch from the text.
+                    null);
             }
 
             var greeting = await PortModeCheck.PlaintextGreetingAsync(address, _request.Port, wait, cancellationToken).ConfigureAwait(false);

@@ -125,6 +125,8 @@ function Write-DovecotSubmissionConfiguration {
             "    port = $Port"
             $(if ($listener -eq 'submissions') { '    ssl = yes' } else { '' })
             '  }'
+            # Dovecot's built-in listener (port 587) stays unless switched off.
+            $(if ($listener -eq 'submissions') { '  inet_listener submission {'; '    port = 0'; '  }' })
             '}'
             'passdb {'
             '  driver = passwd-file'
@@ -190,6 +192,7 @@ function Stop-DovecotSubmissionFamily {
     param([Parameter(Mandatory)] [string] $InstanceBase)
     $baseDirs = @(Get-ChildItem -LiteralPath $InstanceBase -Directory -Filter 'dovecot-submission-*' -ErrorAction Ignore |
             ForEach-Object { Get-Content -LiteralPath (Join-Path $_.FullName 'base_dir.txt') -ErrorAction Ignore } | Where-Object { $_ })
-    Stop-PidFileProcess -PidFile @($baseDirs | ForEach-Object { Join-Path $_ 'master.pid' }) -CommandPattern 'dovecot'
+    $running = @(Get-ProcessIdByCommandLine -Pattern ('dovecot -c ' + [regex]::Escape((Join-Path $InstanceBase 'dovecot-submission-')) + '\S+/dovecot\.conf'))
+    Stop-PidFileProcess -PidFile @($baseDirs | ForEach-Object { Join-Path $_ 'master.pid' }) -CommandPattern 'dovecot' -Also $running
     foreach ($baseDir in $baseDirs) { Remove-Item -LiteralPath $baseDir -Recurse -Force -ErrorAction Ignore }
 }

@@ -211,5 +211,6 @@ function Stop-EximFamily {
     param([Parameter(Mandatory)] [string] $InstanceBase)
     $pidFiles = @(Get-ChildItem -LiteralPath $InstanceBase -Directory -Filter 'exim-*' -ErrorAction Ignore |
             ForEach-Object { Join-Path $_.FullName 'exim.pid' })
-    Stop-PidFileProcess -PidFile $pidFiles -CommandPattern 'exim4? .*-bd'
+    $running = @(Get-ProcessIdByCommandLine -Pattern ([regex]::Escape((Join-Path $InstanceBase 'exim-')) + '\S+/exim\.conf -bd'))
+    Stop-PidFileProcess -PidFile $pidFiles -CommandPattern 'exim4? .*-bd' -Also $running
 }

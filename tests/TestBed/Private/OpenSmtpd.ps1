@@ -126,5 +126,6 @@ function Stop-OpenSmtpdFamily {
         Stops the bed's OpenSMTPD (its privilege-separated children exit with it).
     #>
     param([Parameter(Mandatory)] [string] $InstanceBase)
-    Stop-PidFileProcess -PidFile @(Join-Path $InstanceBase 'opensmtpd/smtpd.pid') -CommandPattern 'smtpd -d -f'
+    $running = @(Get-ProcessIdByCommandLine -Pattern ('smtpd -d -f ' + [regex]::Escape((Join-Path $InstanceBase 'opensmtpd/etc/smtpd.conf'))))
+    Stop-PidFileProcess -PidFile @(Join-Path $InstanceBase 'opensmtpd/smtpd.pid') -CommandPattern 'smtpd -d -f' -Also $running
 }

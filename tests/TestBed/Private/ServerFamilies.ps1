@@ -279,19 +279,37 @@ function Wait-Daemon {
     if ($failures) { throw "$Product did not start: $($failures -join '; ')" }
 }
 
+function Get-ProcessIdByCommandLine {
+    <#
+    .SYNOPSIS
+        The ids of running processes whose command line contains a path below the bed's instance folder.
+    .DESCRIPTION
+        Finds a family's daemons even when their pid files are gone (a start that failed halfway, an
+        instance folder removed under them): each daemon names its own configuration file there.
+    #>
+    param([Parameter(Mandatory)] [string] $Pattern)
+    foreach ($entry in Get-ChildItem -LiteralPath '/proc' -Directory -ErrorAction Ignore) {
+        if ($entry.Name -notmatch '^\d+$') { continue }
+        try { $commandLine = [IO.File]::ReadAllText("/proc/$($entry.Name)/cmdline").Replace([char]0, ' ') }
+        catch [IO.IOException], [UnauthorizedAccessException] { continue }
+        if ($commandLine -match $Pattern -and (Test-ProcessRunning -Id $entry.Name -CommandPattern $Pattern)) { [int]$entry.Name }
+    }
+}
+
 function Stop-PidFileProcess {
     <#
     .SYNOPSIS
-        Sends SIGTERM to the processes named in pid files when they still run the expected program, and waits for them.
+        Sends SIGTERM to the processes named in pid files (and to those -Also finds) when they still run
+        the expected program, and waits for them.
     #>
-    param([string[]] $PidFile = @(), [Parameter(Mandatory)] [string] $CommandPattern)
+    param([string[]] $PidFile = @(), [Parameter(Mandatory)] [string] $CommandPattern, [int[]] $Also = @())
     $cat = Find-NativeTool 'cat'
-    $ids = foreach ($file in $PidFile) {
-        if (-not (Test-Path -LiteralPath $file)) { continue }
-        # Daemons may hold a lock on their pid file, which .NET cannot read past.
-        $text = (Start-NativeCommand $cat $file | Wait-NativeCommand -AllowFailure).Output.Trim()
-        if ($text -match '^\d+$' -and (Test-ProcessRunning -Id $text -CommandPattern $CommandPattern)) { [int]$text }
-    }
+    $ids = @(foreach ($file in $PidFile) {
+            if (-not (Test-Path -LiteralPath $file)) { continue }
+            # Daemons may hold a lock on their pid file, which .NET cannot read past.
+            $text = (Start-NativeCommand $cat $file | Wait-NativeCommand -AllowFailure).Output.Trim()
+            if ($text -match '^\d+$' -and (Test-ProcessRunning -Id $text -CommandPattern $CommandPattern)) { [int]$text }
+        }) + @($Also) | Select-Object -Unique
     if (-not $ids) { return }
     $kill = Find-NativeTool 'kill'
     Start-NativeCommand $kill (@('-TERM') + @($ids | ForEach-Object { "$_" })) | Wait-NativeCommand -AllowFailure | Out-Null
