@@ -18,32 +18,26 @@ $script:Scenarios['oauth'] = @{
     }
 }
 
+# Both client-certificate scenarios: the CA names of the CertificateRequest (a certificate need not chain
+# to it to be matched by fingerprint) and mail only from the known certificate's SHA-256 fingerprint.
+$script:ClientCertificateSettings = [ordered]@{
+    smtpd_tls_CAfile             = '$config_directory/client-ca.pem'
+    smtpd_tls_fingerprint_digest = 'sha256'
+    relay_clientcerts            = 'texthash:$config_directory/relay_clientcerts'
+    smtpd_relay_restrictions     = 'permit_tls_clientcerts, reject_unauth_destination'
+    smtpd_recipient_restrictions = 'permit_tls_clientcerts, reject'
+}
+
 $script:Scenarios['client-cert'] = @{
     Description = 'STARTTLS asking for a client certificate (smtpd_tls_ask_ccert); mail accepted only from the known certificate (relay_clientcerts, SHA-256 fingerprint)'
     Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
     Companion = 'Initialize-ClientCertificateRelay'
-    Settings = [ordered]@{
-        smtpd_tls_ask_ccert          = 'yes'
-        # The CA names of the CertificateRequest; a certificate need not chain to it to be matched by fingerprint.
-        smtpd_tls_CAfile             = '$config_directory/client-ca.pem'
-        smtpd_tls_fingerprint_digest = 'sha256'
-        relay_clientcerts            = 'texthash:$config_directory/relay_clientcerts'
-        smtpd_relay_restrictions     = 'permit_tls_clientcerts, reject_unauth_destination'
-        smtpd_recipient_restrictions = 'permit_tls_clientcerts, reject'
-    }
+    Settings = [ordered]@{ smtpd_tls_ask_ccert = 'yes' } + $script:ClientCertificateSettings
 }
 
 $script:Scenarios['client-cert-required'] = @{
     Description = 'STARTTLS required with a client certificate (smtpd_tls_req_ccert): without one, 421 4.7.1 after the handshake; mail accepted only from the known certificate'
     Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
     Companion = 'Initialize-ClientCertificateRelay'
-    Settings = [ordered]@{
-        smtpd_tls_security_level     = 'encrypt'
-        smtpd_tls_req_ccert          = 'yes'
-        smtpd_tls_CAfile             = '$config_directory/client-ca.pem'
-        smtpd_tls_fingerprint_digest = 'sha256'
-        relay_clientcerts            = 'texthash:$config_directory/relay_clientcerts'
-        smtpd_relay_restrictions     = 'permit_tls_clientcerts, reject_unauth_destination'
-        smtpd_recipient_restrictions = 'permit_tls_clientcerts, reject'
-    }
+    Settings = [ordered]@{ smtpd_tls_security_level = 'encrypt'; smtpd_tls_req_ccert = 'yes' } + $script:ClientCertificateSettings
 }
