@@ -2,6 +2,7 @@
 # submission server (tests/TestBed/Private/{Exim,OpenSmtpd,DovecotSubmission}.ps1), each in the scenario
 # kinds it can express. Verdicts are held against ground truth taken at test time: openssl s_client per
 # TLS version, swaks for what MAIL FROM/RCPT TO before STARTTLS get, the server's own logs and Maildirs.
+# Tags: a Describe runs against all three families, so its cases count under each of them.
 
 BeforeDiscovery {
     # (family, kind) pairs the bed runs; ServerFamilies.Tests checks this list against testbed.json.
@@ -76,7 +77,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'The server families of the test bed' {
+Describe 'The server families of the test bed' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     It '<Family>/<Kind> is running and described in testbed.json' -ForEach $Cases {
         if (Skip-WithoutFamily $Family) { return }
         $entry = Get-FamilyEntry $Family $Kind
@@ -87,7 +88,7 @@ Describe 'The server families of the test bed' {
     }
 }
 
-Describe 'Test-SmtpTls on the server families' {
+Describe 'Test-SmtpTls on the server families' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     It '<Family>/<Kind>: certificate verdict from the presented leaf' -ForEach $CertificateCases {
         if (Skip-WithoutFamily $Family) { return }
         $entry = Get-FamilyEntry $Family $Kind
@@ -188,7 +189,7 @@ Describe 'Test-SmtpTls on the server families' {
     }
 }
 
-Describe 'Test-SmtpTls -CheckEnforcement on the server families' {
+Describe 'Test-SmtpTls -CheckEnforcement on the server families' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     It '<Family>/<Kind>: the verdict matches what swaks gets before STARTTLS and what the refusal means' -ForEach $EnforcementCases {
         if (Skip-WithoutFamily $Family) { return }
         $entry = Get-FamilyEntry $Family $Kind
@@ -242,7 +243,7 @@ Describe 'Test-SmtpTls -CheckEnforcement on the server families' {
     }
 }
 
-Describe 'Get-SmtpCertificate on the server families' {
+Describe 'Get-SmtpCertificate on the server families' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     It '<Family>/<Kind>: the presented leaf' -ForEach (& $ByKind 'good', 'expired', 'wrong-name', 'implicit', 'legacy') {
         if (Skip-WithoutFamily $Family) { return }
         $entry = Get-FamilyEntry $Family $Kind
@@ -262,7 +263,7 @@ Describe 'Get-SmtpCertificate on the server families' {
     }
 }
 
-Describe 'Send-SmtpTestMessage on the server families' {
+Describe 'Send-SmtpTestMessage on the server families' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     BeforeAll {
         function Get-Credential([string] $Family) {
             $account = ($Bed.Families.PSObject.Properties[$Family].Value).Account
@@ -349,7 +350,7 @@ Describe 'Send-SmtpTestMessage on the server families' {
     }
 }
 
-Describe 'Resolve-SmtpError on what the families answer' {
+Describe 'Resolve-SmtpError on what the families answer' -Tag 'Exim', 'OpenSmtpd', 'Dovecot' {
     It '<Family>/<Kind>: the reply that refused mail before STARTTLS resolves to <Category>' -ForEach @(
         @{ Family = 'exim'; Kind = 'broken-cert'; Category = 'TlsNotAvailable'; Property = 'StartTlsReply' }
         @{ Family = 'opensmtpd'; Kind = 'required-mail'; Category = 'TlsRequired'; Property = 'EnforcementReply' }
