@@ -14,6 +14,15 @@
          smtp -p` on it (median of 3), and the ratio.
       4. Import-Module time in a fresh pwsh (median of 5).
       5. Working-set and managed-heap growth of this process over the 1,000 checks (results kept).
+      6. Internet latency: 3,000 checks at -ThrottleLimit 1000 against the fleet test server
+         (tests/SmtpTls.FleetServer) waiting 100 ms before every reply, against the rate of step 1,
+         with memory growth and threads.
+      7. Streamed input: -StreamLines targets (default 100,000) piped from Get-Content into
+         -ThrottleLimit 1000, each answered after 200 ms with a 421 by the fleet test server, results
+         dropped: the working set and managed heap sampled every 10,000 results stay flat (bounded
+         queue with backpressure).
+    Every call passes -ThrottleLimitPerAddress 0: the bed's servers all listen on 127.0.0.1, and the
+    default of 5 checks per address is for real servers, not for a benchmark of the client.
     Writes the figures to -OutputPath as JSON. Every target is on 127.0.0.1; testssl.sh runs with
     --ip 127.0.0.1 --nodns none inside a private mount namespace (unshare -m) whose /etc/resolv.conf
     says nameserver 127.0.0.1, so that it sends nothing beyond loopback even though it looks names
@@ -28,6 +37,12 @@ param(
     [int] $Checks = 1000,
     [int] $ThrottleLimit = 32,
     [ValidateRange(1, 9)] [int] $Rounds = 3,
+    # Step 6: checks against the server that waits before every reply, and how many at once.
+    [int] $DelayedChecks = 3000,
+    [int] $DelayedThrottleLimit = 1000,
+    [int] $ReplyDelayMilliseconds = 100,
+    # Step 7: targets streamed from a file through Get-Content.
+    [int] $StreamLines = 100000,
     # The bed's work directory; default: out/bench-testbed (not tests/.testbed, which test runs use).
     [string] $BedRoot
 )
@@ -38,6 +53,9 @@ $PSStyle.OutputRendering = 'PlainText'
 $repoRoot = Split-Path $PSScriptRoot -Parent
 if (-not $BedRoot) { $BedRoot = Join-Path $repoRoot 'out/bench-testbed' }
 Import-Module (Join-Path $repoRoot 'tests/TestBed/SmtpTestBed.psm1') -Force
+Import-Module (Join-Path $repoRoot 'tests/TestBed/FleetServer.psm1') -Force
+# The bed's servers share 127.0.0.1: no per-address politeness in a benchmark of the client.
+$unlimited = @{ ThrottleLimitPerAddress = 0 }
 
 function Measure-Seconds([scriptblock] $Action) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -120,6 +138,79 @@ function Invoke-Testssl {
     }
 }
 
+function Measure-DelayedFleet {
+    <# Step 6: many checks against a server across the "internet" (a delay before every reply), at high concurrency. #>
+    param([string] $Directory, $Good, [string] $CaFile, [string] $ServerName)
+    # The good scenario's certificate with its intermediate, so that the checks pass as against Postfix.
+    $pki = Split-Path $Good.LeafCertificateFile
+    $server = Start-FleetTestServer -Directory $Directory -CertificateFile (Join-Path $pki 'good-chain.pem') -KeyFile (Join-Path $pki 'good.key') -DelayMilliseconds $ReplyDelayMilliseconds
+    try {
+        $targets = @($server.Endpoint) * $DelayedChecks
+        $null = Test-SmtpTls -Server $targets[0..99] -ServerName $ServerName -TrustedRootPath $CaFile -ThrottleLimit 100 @unlimited
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $workingSetBefore = $process.WorkingSet64
+        $heapBefore = [GC]::GetTotalMemory($true)
+        $seconds = Measure-Seconds { $script:delayedResults = Test-SmtpTls -Server $targets -ServerName $ServerName -TrustedRootPath $CaFile -ThrottleLimit $DelayedThrottleLimit -TimeoutSeconds 30 @unlimited }
+        $process.Refresh()
+        $stats = Get-FleetTestServerStats -Server $server -Connections ($DelayedChecks + 100)
+        $figures = [pscustomobject]@{
+            Seconds          = $seconds
+            ChecksPerSecond  = $DelayedChecks / $seconds
+            Passed           = @($script:delayedResults | Where-Object Status -EQ 'Passed').Count
+            WorkingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
+            HeapGrowth       = ([GC]::GetTotalMemory($false) - $heapBefore) / 1MB
+            Threads          = $process.Threads.Count
+            PeakConcurrent   = if ($stats) { $stats.PeakConcurrent } else { $null }
+        }
+        $script:delayedResults = $null
+        $figures
+    }
+    finally {
+        Stop-FleetTestServer -Server $server
+    }
+}
+
+function Measure-StreamedInput {
+    <#
+    Step 7: -Lines targets piped from a file, results dropped as they come; the working set and managed heap
+    are sampled every 10,000 results. The target is the fleet test server answering every connection after
+    200 ms with "421 too many connections" (no TLS, so the run measures the queue, not the handshake; no
+    retries): checks take longer than Get-Content takes to read a line, so without backpressure the input
+    would pile up in the queue.
+    #>
+    param([int] $Lines, [string] $Directory, $Good)
+    $pki = Split-Path $Good.LeafCertificateFile
+    $server = Start-FleetTestServer -Directory $Directory -CertificateFile (Join-Path $pki 'good-chain.pem') -KeyFile (Join-Path $pki 'good.key') -DelayMilliseconds 200 -ThrottleFirst ([int]::MaxValue)
+    $file = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-stream-$PID.txt"
+    [IO.File]::WriteAllLines($file, [string[]](@($server.Endpoint) * $Lines))
+    try {
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $workingSet = [Collections.Generic.List[double]]::new()
+        $heap = [Collections.Generic.List[double]]::new()
+        $process.Refresh()
+        $workingSet.Add([math]::Round($process.WorkingSet64 / 1MB, 0))
+        $heap.Add([math]::Round([GC]::GetTotalMemory($false) / 1MB, 0))
+        $seconds = Measure-Seconds {
+            Get-Content -LiteralPath $file | Test-SmtpTls -TimeoutSeconds 10 -ThrottleLimit 1000 -MaximumRetryCount 0 @unlimited | ForEach-Object {
+                $script:streamCount++
+                if ($script:streamCount % 10000 -eq 0) {
+                    $process.Refresh()
+                    $workingSet.Add([math]::Round($process.WorkingSet64 / 1MB, 0))
+                    $heap.Add([math]::Round([GC]::GetTotalMemory($false) / 1MB, 0))
+                }
+            }
+        }
+        [pscustomobject]@{ Seconds = $seconds; Returned = $script:streamCount; WorkingSetMb = @($workingSet); HeapMb = @($heap) }
+    }
+    finally {
+        Remove-Item -LiteralPath $file -ErrorAction Ignore
+        Stop-FleetTestServer -Server $server
+    }
+}
+
+$script:streamCount = 0
 $load = if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { 'n/a' }
 $bed = Start-SmtpTestBed -Root $BedRoot
 try {
@@ -139,7 +230,7 @@ try {
     $expectedPassed = @($targets | Where-Object { $_ -in "$($good.Address):$($good.Port)", "127.0.0.1:$($bed.Scenarios.required.Port)", "127.0.0.1:$($bed.Scenarios.submission.Port)" }).Count
 
     # Warm-up: JIT and first-use costs are not what a fleet run pays per check.
-    $null = Test-SmtpTls -Server $targets[0..63] -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit
+    $null = Test-SmtpTls -Server $targets[0..63] -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited
 
     $runs = foreach ($round in 1..$Rounds) {
         [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
@@ -149,7 +240,7 @@ try {
         $cpuBefore = $process.TotalProcessorTime
         $machineBefore = Get-MachineBusyMilliseconds
         $results = $null
-        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit }
+        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited }
         $machineAfter = Get-MachineBusyMilliseconds
         $process.Refresh()
         $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
@@ -173,9 +264,9 @@ try {
     $openssl = Invoke-OpensslLoop -Targets $targets -CaFile $ca -ServerName $serverName
 
     $scanTarget = "$($good.Address):$($good.Port)"
-    $scan = Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan
+    $scan = Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan @unlimited
     $scanSamples = foreach ($i in 1..5) {
-        Measure-Seconds { Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan }
+        Measure-Seconds { Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca -ProtocolScan @unlimited }
     }
     $scanSeconds = Get-Median $scanSamples
     $scanAccepted = @($scan.SupportedProtocols | Where-Object Accepted | ForEach-Object Protocol)
@@ -194,10 +285,12 @@ try {
     # Moved here from the Pester fleet tests (issue 13): a time target belongs in the benchmark.
     $overheadSamples = foreach ($i in 1..20) {
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $single = Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca
+        $single = Test-SmtpTls -Server $scanTarget -ServerName $serverName -TrustedRootPath $ca @unlimited
         $clock.Elapsed.TotalMilliseconds - $single.Duration.TotalMilliseconds
     }
     $callOverheadMs = Get-Median $overheadSamples
+    $delayed = Measure-DelayedFleet -Directory (Join-Path $BedRoot 'fleet-delayed') -Good $good -CaFile $ca -ServerName $serverName
+    $stream = Measure-StreamedInput -Lines $StreamLines -Directory (Join-Path $BedRoot 'fleet-stream') -Good $good
 
     $figures = [ordered]@{
         Checks                    = $Checks
@@ -222,6 +315,21 @@ try {
         RatioVsTestssl            = if ($testssl) { [math]::Round($testssl.Seconds / $scanSeconds, 0) } else { $null }
         ImportModuleMs            = [math]::Round($importMs, 0)
         CallOverheadMs            = [math]::Round($callOverheadMs, 2)
+        DelayedChecks             = $DelayedChecks
+        DelayedThrottleLimit      = $DelayedThrottleLimit
+        ReplyDelayMs              = $ReplyDelayMilliseconds
+        DelayedChecksPerSecond    = [math]::Round($delayed.ChecksPerSecond, 0)
+        DelayedPassed             = $delayed.Passed
+        DelayedVsUndelayedPercent = [math]::Round(100 * $delayed.ChecksPerSecond / ($Checks / $smtpTlsSeconds), 0)
+        DelayedWorkingSetGrowthMb = [math]::Round($delayed.WorkingSetGrowth, 1)
+        DelayedHeapGrowthMb       = [math]::Round($delayed.HeapGrowth, 1)
+        DelayedThreads            = $delayed.Threads
+        DelayedPeakConcurrent     = $delayed.PeakConcurrent
+        StreamLines               = $StreamLines
+        StreamSeconds             = [math]::Round($stream.Seconds, 1)
+        StreamReturned            = $stream.Returned
+        StreamWorkingSetMb        = $stream.WorkingSetMb
+        StreamHeapMb              = $stream.HeapMb
         WorkingSetGrowthMb        = [math]::Round($first.WorkingSetGrowth, 1)
         ManagedHeapGrowthMb       = [math]::Round($first.HeapGrowth, 1)
         LoadAverageAtStart        = $load
@@ -241,6 +349,8 @@ try {
         [pscustomobject]@{ Measure = 'Import-Module in a fresh pwsh (median of 5)'; Value = "$($figures.ImportModuleMs) ms"; Target = '< 400 ms' }
         [pscustomobject]@{ Measure = 'Test-SmtpTls call overhead around one check (median of 20)'; Value = "$($figures.CallOverheadMs) ms"; Target = '< 6 ms' }
         [pscustomobject]@{ Measure = "Memory growth over the $Checks checks, results kept"; Value = "$($figures.WorkingSetGrowthMb) MB working set, $($figures.ManagedHeapGrowthMb) MB managed heap"; Target = '< 150 MB' }
+        [pscustomobject]@{ Measure = "$DelayedChecks checks, $ReplyDelayMilliseconds ms before every reply, -ThrottleLimit $DelayedThrottleLimit"; Value = "$($figures.DelayedChecksPerSecond) checks/s = $($figures.DelayedVsUndelayedPercent)% of the undelayed rate ($($delayed.Passed) Passed; $($figures.DelayedWorkingSetGrowthMb) MB working set, $($figures.DelayedHeapGrowthMb) MB heap growth; $($delayed.Threads) threads; $($delayed.PeakConcurrent) at once at the server)"; Target = '>= 100%' }
+        [pscustomobject]@{ Measure = "$StreamLines targets streamed from Get-Content, results dropped"; Value = "$($stream.Returned) results in $($figures.StreamSeconds) s; working set MB every 10,000: $($stream.WorkingSetMb -join ' '); heap MB: $($stream.HeapMb -join ' ')"; Target = 'flat' }
     )
     # Wide enough for every row on one line, also when the output goes to a file or a CI log.
     Write-Host ($table | Format-Table -AutoSize -Wrap | Out-String -Width 240).TrimEnd()

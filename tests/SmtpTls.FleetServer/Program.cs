@@ -21,7 +21,7 @@ internal static class Program
     private const string HostName = "fleet.smtptls.test";
 
     private const string Usage = """
-        Usage: SmtpTls.FleetServer --cert PEM --key PEM [options]
+        Usage: SmtpTls.FleetServer --cert PEM --key PEM [options]   (--cert: the certificate, then its chain)
           --address IP          loopback address to listen on (default 127.0.0.1)
           --port N              port (default: a free one)
           --listeners N         listen on N ports (the first --port, the others free ones), counted together (default 1)
@@ -87,8 +87,13 @@ internal static class Program
             return 2;
         }
 
+        // The first certificate of --cert is the server's; any further ones are its chain, sent along.
         using var pem = X509Certificate2.CreateFromPemFile(certFile, keyFile);
-        var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        var leaf = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPemFile(certFile);
+        var intermediates = new X509Certificate2Collection(chain.Cast<X509Certificate2>().Skip(1).ToArray());
+        var certificate = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds));
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
@@ -127,7 +132,7 @@ internal static class Program
         return 0;
     }
 
-    private static async Task AcceptAsync(TcpListener listener, X509Certificate2 certificate, TimeSpan delay, int throttleFirst, int maxConnections, CancellationToken stop)
+    private static async Task AcceptAsync(TcpListener listener, SslStreamCertificateContext certificate, TimeSpan delay, int throttleFirst, int maxConnections, CancellationToken stop)
     {
         try
         {
@@ -156,7 +161,7 @@ internal static class Program
         }
     }
 
-    private static async Task ServeAsync(Socket client, X509Certificate2 certificate, TimeSpan delay, bool refuse, string source, CancellationToken stop)
+    private static async Task ServeAsync(Socket client, SslStreamCertificateContext certificate, TimeSpan delay, bool refuse, string source, CancellationToken stop)
     {
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(stop);
         lifetime.CancelAfter(TimeSpan.FromSeconds(60));
@@ -202,7 +207,7 @@ internal static class Program
                     case "STARTTLS" when !tls:
                         await ReplyAsync(stream, "220 2.0.0 Ready to start TLS", delay, token);
                         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, token);
+                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = certificate }, token);
                         stream = ssl;
                         reader = new LineReader(stream);
                         tls = true;

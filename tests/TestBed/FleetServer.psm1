@@ -61,7 +61,7 @@ function Start-FleetTestServer {
         [Parameter(Mandatory)] [string] $KeyFile,
         [ValidateRange(0, 60000)] [int] $DelayMilliseconds = 0,
         [ValidateRange(0, 100000)] [int] $MaxConnections = 0,
-        [ValidateRange(0, 100000)] [int] $ThrottleFirst = 0,
+        [ValidateRange(0, [int]::MaxValue)] [int] $ThrottleFirst = 0,
         [string] $Address = '127.0.0.1',
         [ValidateRange(1, 16)] [int] $Listeners = 1,
         [ValidateRange(10, 86400)] [int] $LifetimeSeconds = 1800

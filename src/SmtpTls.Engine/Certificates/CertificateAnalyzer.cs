@@ -73,7 +73,9 @@ public static class CertificateAnalyzer
         culture ??= CultureInfo.CurrentUICulture;
         var leaf = presentedChain[0];
         var facts = new FactCache();
-        var info = DescribeLeaf(leaf, now, expiryWarningDays, facts.Of(leaf));
+        var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(leaf);
+        var commonNames = CertificateFacts.CommonNames(leaf);
+        var info = DescribeLeaf(leaf, now, expiryWarningDays, facts.Of(leaf), dnsNames, addresses, commonNames);
 
         info.PresentedChain = presentedChain.Select(c => Element(c, "Server", facts)).ToArray();
 
@@ -83,26 +85,28 @@ public static class CertificateAnalyzer
         if (!string.IsNullOrWhiteSpace(expectedName))
         {
             info.ServerName = expectedName!.Trim();
-            info.HostnameMatch = HostnameMatcher.Matches(leaf, info.ServerName);
+            // The names read for the description, not parsed a second time.
+            info.HostnameMatch = HostnameMatcher.Matches(dnsNames, addresses, () => commonNames, info.ServerName);
         }
 
         info.IsValid = info.ChainValid && info.HostnameMatch != false;
         return info;
     }
 
-    private static SmtpCertificateInfo DescribeLeaf(X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays, Facts leafFacts)
+    private static SmtpCertificateInfo DescribeLeaf(
+        X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays, Facts leafFacts, List<string> dnsNames, List<System.Net.IPAddress> addresses, List<string> commonNames)
     {
-        var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(leaf);
-        var (keyAlgorithm, keySize, curve) = CertificateFacts.Key(leaf);
+        var subjectPublicKeyInfo = CertificateFacts.SubjectPublicKeyInfo(leaf);
+        var (keyAlgorithm, keySize, curve) = CertificateFacts.Key(leaf, subjectPublicKeyInfo);
         var notAfterUtc = leaf.NotAfter.ToUniversalTime();
         var notBeforeUtc = leaf.NotBefore.ToUniversalTime();
         var nowUtc = now.UtcDateTime;
-        var tlsa = CertificateFacts.Hex(CertificateFacts.Sha256(CertificateFacts.SubjectPublicKeyInfo(leaf)), upper: false);
+        var tlsa = CertificateFacts.Hex(CertificateFacts.Sha256(subjectPublicKeyInfo), upper: false);
 
         return new SmtpCertificateInfo
         {
             Subject = leaf.Subject,
-            CommonName = CertificateFacts.CommonNames(leaf).LastOrDefault(),
+            CommonName = commonNames.LastOrDefault(),
             DnsNames = dnsNames.ToArray(),
             IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
             Issuer = leaf.Issuer,

@@ -175,14 +175,17 @@ internal static class CertificateFacts
     }
 
     /// <summary>The key algorithm name, its size in bits (0 when unknown) and, for EC keys, the curve.</summary>
-    public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate)
+    public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate) => Key(certificate, null);
+
+    /// <summary>As <see cref="Key(X509Certificate2)"/>, with the DER SubjectPublicKeyInfo when the caller has it already.</summary>
+    public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate, byte[]? subjectPublicKeyInfo)
     {
         // Only the SubjectPublicKeyInfo is parsed (from what the platform already holds), not the
         // whole certificate again: a full parse cost more than the rest of the analysis together.
         SubjectPublicKeyInfo info;
         try
         {
-            info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(SubjectPublicKeyInfo(certificate)));
+            info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(subjectPublicKeyInfo ?? SubjectPublicKeyInfo(certificate)));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidCastException or System.IO.IOException or CryptographicException)
         {

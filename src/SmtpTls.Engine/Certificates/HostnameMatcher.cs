@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
@@ -38,6 +39,12 @@ public static class HostnameMatcher
         }
 
         var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(certificate);
+        return Matches(dnsNames, addresses, () => CertificateFacts.CommonNames(certificate), name);
+    }
+
+    /// <summary>As <see cref="Matches(X509Certificate2, string)"/>, on names the caller has read from the certificate already.</summary>
+    internal static bool Matches(IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses, Func<IEnumerable<string>> commonNames, string name)
+    {
         if (TryParseAddress(name, out var address))
         {
             return addresses.Any(a => a.Equals(address));
@@ -49,7 +56,7 @@ public static class HostnameMatcher
         }
 
         // RFC 6125 6.4.4: the CN is a fallback only for certificates without DNS names in the SAN.
-        return CertificateFacts.CommonNames(certificate).Any(cn => MatchesDnsName(cn, name));
+        return commonNames().Any(cn => MatchesDnsName(cn, name));
     }
 
     /// <summary>

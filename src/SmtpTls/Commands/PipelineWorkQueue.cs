@@ -369,15 +369,18 @@ internal sealed class PipelineWorkQueue : IDisposable
 
     private void Complete(Slot slot, object? output, ErrorRecord? error)
     {
+        var itemAdded = false;
         if (_order is null)
         {
             if (output is not null)
             {
                 TryAdd(PipelineItem.Output(output));
+                itemAdded = true;
             }
             else if (error is not null)
             {
                 TryAdd(PipelineItem.Error(error));
+                itemAdded = true;
             }
         }
         else
@@ -387,17 +390,23 @@ internal sealed class PipelineWorkQueue : IDisposable
         }
 
         // After the Add above, so that the pipeline thread never sees nothing pending while output is missing.
+        int pending;
         lock (_lock)
         {
             slot.Done = true;
-            _pending--;
+            pending = --_pending;
             _done++;
         }
 
-        // Ends the pipeline thread's wait at once instead of at the next poll. Also after an output item:
-        // the pipeline thread may have taken that item before the count above went down, and would
-        // otherwise sleep until the poll interval ends.
-        TryAdd(PipelineItem.Wake);
+        // Ends the pipeline thread's wait at once instead of at the next poll: always when nothing was added
+        // (ordered output, no output), and after an output item when this was the last pending job (the
+        // pipeline thread may have taken the item before the count went down, and would sleep until the
+        // poll interval ends). While other jobs are pending their own items wake it, so most checks add
+        // one item, not two.
+        if (!itemAdded || pending == 0)
+        {
+            TryAdd(PipelineItem.Wake);
+        }
     }
 
     /// <summary>Writes the finished results at the head of the input order.</summary>
