@@ -31,6 +31,7 @@ internal sealed class ProbeRun
     private IPAddress[] _candidates = Array.Empty<IPAddress>();
     private SmtpTlsMode _mode = SmtpTlsMode.StartTls;
     private Task<ProtocolScanResult>? _scan;
+    private Task<SmtpTlsDeepResult>? _deep;
     private bool _checkNotRun;
     private string? _failureText;
     private Exception? _failureException;
@@ -124,6 +125,15 @@ internal sealed class ProbeRun
                 _culture,
                 string.Join(", ", scan.Protocols.Select(p => p.Protocol + (!p.Accepted ? "-" : p.HandshakeCompletes == false ? "!" : "+"))),
                 (int)scan.Duration.TotalMilliseconds));
+        }
+
+        if (_deep is not null)
+        {
+            var deep = await _deep.ConfigureAwait(false);
+            CompareCapabilities(deep);
+            _result.Deep = deep;
+            Note(LocalizedText.Format(
+                "Probe.DeepScan", _culture, deep.CipherSuites.Length, deep.Groups.Length, deep.DistinctCertificates, deep.Connections, (int)deep.Duration.TotalMilliseconds));
         }
 
         var verdict = new SmtpTlsVerdict(_options, _result, _findings, _culture) { HandshakeChain = _handshakeChain };
@@ -622,7 +632,13 @@ internal sealed class ProbeRun
 
     private void StartScan(CancellationToken cancellationToken)
     {
-        if (!_options.ProtocolScan || _scan is not null)
+        if (_options.Deep && _deep is null)
+        {
+            // Its dozens of connections stay out of the transcript: it would drown the dialogue that matters.
+            _deep = RunDeepAsync(new Deep.DeepProbeContext(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, log: null, cancellationToken));
+        }
+
+        if (!(_options.ProtocolScan || _options.Deep) || _scan is not null)
         {
             return;
         }
@@ -724,6 +740,29 @@ internal sealed class ProbeRun
         }
 
         return false;
+    }
+
+    private static async Task<SmtpTlsDeepResult> RunDeepAsync(Deep.DeepProbeContext context)
+    {
+        using (context)
+        {
+            return await Deep.DeepScanner.ScanAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>EHLO before and after STARTTLS, as the deep scan reports them.</summary>
+    private void CompareCapabilities(SmtpTlsDeepResult deep)
+    {
+        if (_mode != SmtpTlsMode.StartTls || _result.CapabilitiesAfterTls.Length == 0)
+        {
+            return;
+        }
+
+        deep.StartTlsAfterTls = SmtpCapabilities.Has(_result.CapabilitiesAfterTls, "STARTTLS");
+        if (_result.AuthAfterTls.Length > 0 || _result.AuthBeforeTls.Length > 0)
+        {
+            deep.AuthOnlyAfterTls = _result.AuthBeforeTls.Length == 0 && _result.AuthAfterTls.Length > 0;
+        }
     }
 
     /// <summary>After a failed implicit handshake: what did the peer send instead of a ServerHello?</summary>

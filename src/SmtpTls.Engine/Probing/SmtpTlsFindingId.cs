@@ -51,6 +51,42 @@ public static class SmtpTlsFindingId
     /// <summary>The certificate's key is too short.</summary>
     public const string WeakKey = nameof(WeakKey);
 
+    /// <summary>With -Deep: suites without forward secrecy (static RSA or ECDH key exchange) are accepted.</summary>
+    public const string NoForwardSecrecy = nameof(NoForwardSecrecy);
+
+    /// <summary>With -Deep: the client's order decides the suite, so a client that lists a weak suite first gets it (information).</summary>
+    public const string NoServerCipherOrder = nameof(NoServerCipherOrder);
+
+    /// <summary>With -Deep: the DH prime of the DHE suites has fewer than 2048 bits (Logjam).</summary>
+    public const string WeakDhParameters = nameof(WeakDhParameters);
+
+    /// <summary>With -Deep: the server does not support secure renegotiation (RFC 5746).</summary>
+    public const string InsecureRenegotiation = nameof(InsecureRenegotiation);
+
+    /// <summary>With -Deep: the server accepts TLS compression (CRIME).</summary>
+    public const string TlsCompression = nameof(TlsCompression);
+
+    /// <summary>With -Deep: a downgraded hello with TLS_FALLBACK_SCSV is not refused (RFC 7507).</summary>
+    public const string NoFallbackScsv = nameof(NoFallbackScsv);
+
+    /// <summary>With -Deep: the server does not use the extended master secret (RFC 7627; information).</summary>
+    public const string NoExtendedMasterSecret = nameof(NoExtendedMasterSecret);
+
+    /// <summary>With -Deep: the stapled OCSP response is not Good, unreadable, or past its next update.</summary>
+    public const string OcspStapleProblem = nameof(OcspStapleProblem);
+
+    /// <summary>With -Deep: no post-quantum hybrid group (X25519MLKEM768 and kin) is accepted (information).</summary>
+    public const string NoPostQuantumGroup = nameof(NoPostQuantumGroup);
+
+    /// <summary>With -Deep: a command pipelined behind STARTTLS was answered inside TLS (CVE-2011-0411 class).</summary>
+    public const string StartTlsInjection = nameof(StartTlsInjection);
+
+    /// <summary>With -Deep: the server sent plaintext after "220 Ready to start TLS".</summary>
+    public const string StartTlsPlaintextAfterReady = nameof(StartTlsPlaintextAfterReady);
+
+    /// <summary>With -Deep: STARTTLS is still advertised inside TLS (RFC 3207, 4.2).</summary>
+    public const string StartTlsAfterTls = nameof(StartTlsAfterTls);
+
     /// <summary>AUTH is offered before TLS, so passwords can cross the network in clear text.</summary>
     public const string AuthBeforeTls = nameof(AuthBeforeTls);
 

@@ -44,6 +44,13 @@ public sealed class SmtpTlsProbeOptions
     /// <summary>Also find which of SSL 3.0 to TLS 1.3 the server accepts, and whether it accepts weak ciphers.</summary>
     public bool ProtocolScan { get; set; }
 
+    /// <summary>
+    /// Runs the deep scan beside the check (implies <see cref="ProtocolScan"/>): every accepted suite per
+    /// version, groups, certificates per key type, resumption, renegotiation, compression, fallback
+    /// SCSV, stapling and STARTTLS injection, in <see cref="SmtpTlsResult.Deep"/>.
+    /// </summary>
+    public bool Deep { get; set; }
+
     /// <summary>Also ask before STARTTLS to take mail (MAIL FROM, RCPT TO postmaster, then RSET; nothing is sent) to see whether TLS is enforced.</summary>
     public bool CheckEnforcement { get; set; }
 

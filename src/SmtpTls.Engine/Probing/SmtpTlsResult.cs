@@ -136,6 +136,9 @@ public sealed class SmtpTlsResult
     /// <summary>With -ProtocolScan: each of SSL 3.0 to TLS 1.3 with whether the server accepts it.</summary>
     public ReadableList<SmtpTlsProtocolSupport> SupportedProtocols { get; set; } = new();
 
+    /// <summary>With -Deep: suites per version, groups, certificates per key type and the TLS/STARTTLS features; null otherwise.</summary>
+    public SmtpTlsDeepResult? Deep { get; set; }
+
     /// <summary>Everything worth reporting, worst first.</summary>
     public SmtpTlsFindingList Findings { get; set; } = new();
 

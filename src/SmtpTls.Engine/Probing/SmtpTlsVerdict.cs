@@ -77,6 +77,12 @@ internal sealed class SmtpTlsVerdict
             }
         }
 
+        if (_result.Deep is { } deep)
+        {
+            // Before the protocol scan: the deep scan's WeakCipher names every weak suite, the scan's only one.
+            Deep.DeepVerdict.Evaluate(deep, _findings);
+        }
+
         if (scan is not null)
         {
             EvaluateScan(scan);

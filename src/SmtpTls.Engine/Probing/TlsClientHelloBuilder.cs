@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -27,9 +28,19 @@ internal static class TlsClientHelloBuilder
     /// <param name="protocol">The single version to offer.</param>
     /// <param name="serverName">The SNI name; null or an IP literal sends no SNI (RFC 6066 forbids literals).</param>
     /// <param name="cipherSuites">Suites to offer instead of the version's default list (for the weak-cipher probe).</param>
-    public static byte[] Build(SmtpTlsProtocol protocol, string? serverName, IReadOnlyList<ushort>? cipherSuites = null)
+    public static byte[] Build(SmtpTlsProtocol protocol, string? serverName, IReadOnlyList<ushort>? cipherSuites = null) =>
+        Build(new TlsHelloSpec(protocol) { ServerName = serverName, CipherSuites = cipherSuites });
+
+    /// <summary>Builds the hello record <paramref name="spec"/> describes.</summary>
+    public static byte[] Build(TlsHelloSpec spec)
     {
-        var suites = cipherSuites ?? DefaultSuites(protocol);
+        if (spec is null)
+        {
+            throw new ArgumentNullException(nameof(spec));
+        }
+
+        var protocol = spec.Protocol;
+        var suites = spec.CipherSuites ?? DefaultSuites(protocol);
         var isTls13 = protocol == SmtpTlsProtocol.Tls13;
 
         // TLS 1.3 hides its version in supported_versions and says 1.2 in the legacy field (RFC 8446, 4.1.2).
@@ -49,13 +60,23 @@ internal static class TlsClientHelloBuilder
             AddUInt16(body, suite);
         }
 
-        body.Add(1);
-        body.Add(0);
+        if (spec.OfferCompression && !isTls13)
+        {
+            // DEFLATE first: a server that still compresses (CRIME) picks it.
+            body.Add(2);
+            body.Add(1);
+            body.Add(0);
+        }
+        else
+        {
+            body.Add(1);
+            body.Add(0);
+        }
 
         // SSL 3.0 predates extensions; some SSL 3 stacks reject a hello that carries them.
         if (protocol != SmtpTlsProtocol.Ssl3)
         {
-            var extensions = BuildExtensions(protocol, serverName);
+            var extensions = BuildExtensions(spec);
             AddUInt16(body, (ushort)extensions.Count);
             body.AddRange(extensions);
         }
@@ -81,8 +102,10 @@ internal static class TlsClientHelloBuilder
         _ => TlsCipherSuites.Legacy,
     };
 
-    private static List<byte> BuildExtensions(SmtpTlsProtocol protocol, string? serverName)
+    private static List<byte> BuildExtensions(TlsHelloSpec spec)
     {
+        var protocol = spec.Protocol;
+        var serverName = spec.ServerName;
         var extensions = new List<byte>(256);
         if (!string.IsNullOrEmpty(serverName) && !System.Net.IPAddress.TryParse(serverName, out _))
         {
@@ -95,9 +118,10 @@ internal static class TlsClientHelloBuilder
             AddExtension(extensions, 0x0000, data);
         }
 
+        var offeredGroups = spec.Groups ?? Groups;
         var groups = new List<byte>();
-        AddUInt16(groups, (ushort)(Groups.Length * 2));
-        foreach (var group in Groups)
+        AddUInt16(groups, (ushort)(offeredGroups.Count * 2));
+        foreach (var group in offeredGroups)
         {
             AddUInt16(groups, group);
         }
@@ -107,14 +131,27 @@ internal static class TlsClientHelloBuilder
 
         if (protocol >= SmtpTlsProtocol.Tls12)
         {
+            var offeredAlgorithms = spec.SignatureAlgorithms ?? SignatureAlgorithms;
             var algorithms = new List<byte>();
-            AddUInt16(algorithms, (ushort)(SignatureAlgorithms.Length * 2));
-            foreach (var algorithm in SignatureAlgorithms)
+            AddUInt16(algorithms, (ushort)(offeredAlgorithms.Count * 2));
+            foreach (var algorithm in offeredAlgorithms)
             {
                 AddUInt16(algorithms, algorithm);
             }
 
             AddExtension(extensions, 0x000d, algorithms);
+        }
+
+        if (spec.StatusRequest)
+        {
+            // status_request for OCSP with no responder ids and no request extensions (RFC 6066, 8).
+            AddExtension(extensions, 0x0005, new List<byte> { 1, 0, 0, 0, 0 });
+        }
+
+        if (spec.SessionTicket)
+        {
+            // An empty ticket asks the server whether it issues tickets (RFC 5077, 3.2).
+            AddExtension(extensions, 0x0023, new List<byte>());
         }
 
         // Extended master secret and secure renegotiation: servers that insist on them would otherwise
@@ -127,13 +164,23 @@ internal static class TlsClientHelloBuilder
             AddExtension(extensions, 0x002b, new List<byte> { 2, 0x03, 0x04 });
             AddExtension(extensions, 0x002d, new List<byte> { 1, 1 });
 
-            // Any 32 bytes are a valid X25519 public key; the server answers before it could notice
-            // that we hold no private key for it.
             var share = new List<byte>();
-            AddUInt16(share, 36);
-            AddUInt16(share, 0x001d);
-            AddUInt16(share, 32);
-            share.AddRange(RandomBytes(32));
+            if (spec.EmptyKeyShare || !offeredGroups.Contains((ushort)0x001d))
+            {
+                // No share at all: a server that accepts one of the groups must answer with a
+                // HelloRetryRequest naming it (RFC 8446, 4.1.4), which is all a group probe needs.
+                AddUInt16(share, 0);
+            }
+            else
+            {
+                // Any 32 bytes are a valid X25519 public key; the server answers before it could notice
+                // that we hold no private key for it.
+                AddUInt16(share, 36);
+                AddUInt16(share, 0x001d);
+                AddUInt16(share, 32);
+                share.AddRange(RandomBytes(32));
+            }
+
             AddExtension(extensions, 0x0033, share);
         }
 

@@ -37,6 +37,18 @@ internal sealed class TlsHelloAnswer
 
     public bool IsHelloRetryRequest { get; set; }
 
+    /// <summary>Length of the session id the server issued (0: no session-id resumption offered).</summary>
+    public int SessionIdLength { get; set; }
+
+    /// <summary>The compression method the server chose (0 = none, 1 = DEFLATE).</summary>
+    public byte CompressionMethod { get; set; }
+
+    /// <summary>The extension types of the ServerHello, in order.</summary>
+    public System.Collections.Generic.List<ushort> Extensions { get; } = new();
+
+    /// <summary>The key-exchange group named in the key_share extension (TLS 1.3), if any.</summary>
+    public ushort? SelectedGroup { get; set; }
+
     public byte AlertLevel { get; set; }
 
     public byte AlertDescription { get; set; }

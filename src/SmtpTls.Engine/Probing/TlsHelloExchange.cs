@@ -11,10 +11,41 @@ namespace SmtpTls.Probing;
 internal static class TlsHelloExchange
 {
     /// <summary>Sends <paramref name="hello"/> on <paramref name="connection"/> and decodes the answer within its timeout.</summary>
-    public static async Task<TlsHelloAnswer> ExchangeAsync(SmtpConnection connection, byte[] hello, CancellationToken cancellationToken)
+    public static Task<TlsHelloAnswer> ExchangeAsync(SmtpConnection connection, byte[] hello, CancellationToken cancellationToken) =>
+        SendAndReadAsync(
+            connection,
+            hello,
+            TlsServerHelloParser.MaxBytes,
+            (buffer, length) => TlsServerHelloParser.Parse(buffer, length),
+            answer => answer.Kind == TlsHelloAnswerKind.Incomplete,
+            (answer, text) => text is null ? TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed) : TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, text),
+            cancellationToken);
+
+    /// <summary>Sends <paramref name="hello"/> and reads the server's whole cleartext first flight (the deep scan's certificates, OCSP and key exchange).</summary>
+    public static Task<Deep.TlsServerFlight> ExchangeFlightAsync(SmtpConnection connection, byte[] hello, CancellationToken cancellationToken) =>
+        SendAndReadAsync(
+            connection,
+            hello,
+            Deep.TlsServerFlightParser.MaxBytes,
+            (buffer, length) => Deep.TlsServerFlightParser.Parse(buffer, length),
+            Deep.TlsServerFlightParser.NeedsMore,
+            (flight, text) =>
+            {
+                flight.Hello = text is null ? TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed) : TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, text);
+                return flight;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Writes the hello, then reads until <paramref name="parse"/> no longer asks for more; at the end of
+    /// the stream or of the buffer, <paramref name="cutShort"/> turns the last parse into an answer
+    /// (its text is null when nothing at all arrived).
+    /// </summary>
+    private static async Task<T> SendAndReadAsync<T>(
+        SmtpConnection connection, byte[] hello, int maxBytes, Func<byte[], int, T> parse, Func<T, bool> needsMore, Func<T, string?, T> cutShort, CancellationToken cancellationToken)
     {
         await connection.WriteAsync(hello, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[TlsServerHelloParser.MaxBytes];
+        var buffer = new byte[maxBytes];
         var length = 0;
         return await SmtpConnection.RunBoundedAsync(
             async token =>
@@ -24,27 +55,21 @@ internal static class TlsHelloExchange
                     var read = await connection.Stream.ReadAsync(buffer, length, buffer.Length - length, token).ConfigureAwait(false);
                     if (read == 0)
                     {
-                        if (length == 0)
-                        {
-                            return TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed);
-                        }
-
-                        var last = TlsServerHelloParser.Parse(buffer, length);
-                        return last.Kind == TlsHelloAnswerKind.Incomplete
-                            ? TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, SmtpReplyReader.Printable(Encoding.ASCII.GetString(buffer, 0, Math.Min(length, 80))))
-                            : last;
+                        var last = parse(buffer, length);
+                        return !needsMore(last) ? last
+                            : cutShort(last, length == 0 ? null : SmtpReplyReader.Printable(Encoding.ASCII.GetString(buffer, 0, Math.Min(length, 80))));
                     }
 
                     length += read;
-                    var answer = TlsServerHelloParser.Parse(buffer, length);
-                    if (answer.Kind != TlsHelloAnswerKind.Incomplete)
+                    var answer = parse(buffer, length);
+                    if (!needsMore(answer))
                     {
                         return answer;
                     }
 
                     if (length == buffer.Length)
                     {
-                        return TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, "no ServerHello in the first " + length + " bytes");
+                        return cutShort(answer, "no complete answer in the first " + length + " bytes");
                     }
                 }
             },

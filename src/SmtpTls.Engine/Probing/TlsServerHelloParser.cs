@@ -93,7 +93,8 @@ internal static class TlsServerHelloParser
         return TlsHelloAnswer.Of(TlsHelloAnswerKind.Incomplete);
     }
 
-    private static TlsHelloAnswer ParseServerHello(byte[] h, int start, int length)
+    /// <summary>Decodes a ServerHello body (after the 4-byte handshake header); the deep scan reads further messages after it.</summary>
+    internal static TlsHelloAnswer ParseServerHello(byte[] h, int start, int length)
     {
         var end = start + length;
         var p = start;
@@ -107,6 +108,7 @@ internal static class TlsServerHelloParser
         answer.IsHelloRetryRequest = Matches(h, p, HelloRetryRandom);
         p += 32;
         var sessionIdLength = h[p];
+        answer.SessionIdLength = sessionIdLength;
         p += 1 + sessionIdLength;
         if (p + 3 > end)
         {
@@ -114,6 +116,7 @@ internal static class TlsServerHelloParser
         }
 
         answer.CipherSuite = (ushort)((h[p] << 8) | h[p + 1]);
+        answer.CompressionMethod = h[p + 2];
         p += 3;
         if (p + 2 <= end)
         {
@@ -124,6 +127,13 @@ internal static class TlsServerHelloParser
                 var type = (h[p] << 8) | h[p + 1];
                 var size = (h[p + 2] << 8) | h[p + 3];
                 p += 4;
+                answer.Extensions.Add((ushort)type);
+
+                // key_share names the group: alone in a HelloRetryRequest, before the key in a ServerHello.
+                if (type == 0x0033 && size >= 2 && p + 2 <= extensionsEnd)
+                {
+                    answer.SelectedGroup = (ushort)((h[p] << 8) | h[p + 1]);
+                }
 
                 // supported_versions in a ServerHello carries the one version actually chosen.
                 if (type == 0x002b && size == 2 && p + 2 <= extensionsEnd)

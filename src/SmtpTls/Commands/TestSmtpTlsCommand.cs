@@ -74,6 +74,14 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     public SwitchParameter ProtocolScan { get; set; }
 
     /// <summary>
+    /// Also run the deep scan (implies -ProtocolScan): every accepted suite per version and its order, groups
+    /// including post-quantum hybrids, certificates per key type, resumption, renegotiation, compression,
+    /// fallback SCSV, OCSP stapling and STARTTLS injection, in the result's Deep property.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Deep { get; set; }
+
+    /// <summary>
     /// Also ask, before STARTTLS, to take mail as a sender would (MAIL FROM, RCPT TO postmaster, then RSET;
     /// never DATA) and report whether the refusal means TLS is enforced.
     /// </summary>
@@ -420,6 +428,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             HeloName = command.HeloName;
             Anchors = command.Anchors;
             ProtocolScan = command.ProtocolScan.IsPresent;
+            Deep = command.Deep.IsPresent;
             CheckEnforcement = command.CheckEnforcement.IsPresent;
             EnforcementDomain = command._enforcementDomain;
             Timeout = TimeSpan.FromSeconds(command.TimeoutSeconds);
@@ -465,6 +474,8 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
         private bool ProtocolScan { get; }
 
+        private bool Deep { get; }
+
         private bool CheckEnforcement { get; }
 
         private string? EnforcementDomain { get; }
@@ -483,6 +494,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             HeloName = HeloName,
             TrustAnchors = Anchors,
             ProtocolScan = ProtocolScan,
+            Deep = Deep,
             CheckEnforcement = CheckEnforcement,
             EnforcementDomain = EnforcementDomain,
             Timeout = Timeout,

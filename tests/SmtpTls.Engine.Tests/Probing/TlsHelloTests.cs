@@ -170,10 +170,10 @@ public class TlsHelloTests
         return Record(0x16, version, handshake.ToArray());
     }
 
-    private static byte[] Record(byte type, int version, byte[] payload) =>
+    internal static byte[] Record(byte type, int version, byte[] payload) =>
         new byte[] { type, (byte)(version >> 8), (byte)version, (byte)(payload.Length >> 8), (byte)payload.Length }.Concat(payload).ToArray();
 
-    private static Dictionary<int, byte[]> Extensions(byte[] hello)
+    internal static Dictionary<int, byte[]> Extensions(byte[] hello)
     {
         var p = 9 + 2 + 32;
         p += 1 + hello[p];
