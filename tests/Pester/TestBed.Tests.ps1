@@ -14,7 +14,7 @@ BeforeDiscovery {
             [regex]::Matches((Get-Content -Raw $_.FullName), '\["([a-z0-9-]+)"\]\s*=') | ForEach-Object { $_.Groups[1].Value }
         } | Sort-Object)
     $script:PostfixScenarios = 'good', 'broken-cert', 'broken-missing', 'no-starttls', 'expired', 'not-yet-valid', 'wrong-name',
-        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'weak-key', 'weak-cipher', 'auth-before-tls', 'throttled', 'submission', 'oauth', 'client-cert', 'client-cert-required'
+        'self-signed', 'incomplete-chain', 'implicit', 'legacy', 'required', 'dual-cert', 'weak-key', 'weak-cipher', 'auth-before-tls', 'throttled', 'submission', 'oauth', 'client-cert', 'client-cert-required'
 }
 
 BeforeAll {

@@ -96,6 +96,39 @@ internal sealed class SmtpSession : IDisposable
         return await ReadExactAsync(new byte[length], cancellationToken).ConfigureAwait(false) && header[0] == 0x16;
     }
 
+    /// <summary>The connection's stream, for a behaviour that starts TLS on it.</summary>
+    public Stream Stream => _stream;
+
+    /// <summary>
+    /// Takes the bytes the client sent beyond the last line read (a command pipelined behind STARTTLS).
+    /// A correct server throws them away when TLS starts; the injection behaviour answers them.
+    /// </summary>
+    /// <returns>The buffered bytes; the buffer is empty afterwards.</returns>
+    public byte[] TakeBuffered()
+    {
+        var pending = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end = 0;
+        return pending;
+    }
+
+    /// <summary>Reads one TLS record and returns it whole (header included), or null when none arrives.</summary>
+    /// <param name="cancellationToken">Ends the read when the connection's time is up.</param>
+    public async Task<byte[]?> ReadTlsRecordBytesAsync(CancellationToken cancellationToken)
+    {
+        var header = new byte[5];
+        if (!await ReadExactAsync(header, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var length = (header[3] << 8) | header[4];
+        if (length > (1 << 14) + 2048)
+        {
+            return null;
+        }
+        var body = new byte[length];
+        return await ReadExactAsync(body, cancellationToken).ConfigureAwait(false) ? [.. header, .. body] : null;
+    }
+
     /// <summary>Reads and discards whatever the client sends until it closes the connection.</summary>
     /// <param name="cancellationToken">Ends the wait when the connection's time is up.</param>
     public async Task DrainUntilClosedAsync(CancellationToken cancellationToken)

@@ -19,6 +19,8 @@ function Initialize-TestBedPki {
         'not-yet-valid' = @{ Name = $script:ServerName; From = 365; To = 730 }
         # A key OpenSSL's default security level refuses: the weak-key scenario's leaf.
         'weak-key'      = @{ Name = $script:ServerName; From = -1; To = 365; Bits = 1024 }
+        # The second certificate of the dual-cert scenario (RSA and ECDSA side by side, as many MX hosts run).
+        'ecdsa'         = @{ Name = $script:ServerName; From = -1; To = 365; Algorithm = 'EC' }
     }
     $expected = @('root-ca.pem', 'intermediate-ca.pem', 'self-signed.pem', 'self-signed.key', 'unrelated.key') +
         @($leaves.Keys | ForEach-Object { "$_.pem"; "$_.key"; "$_-chain.pem" })
@@ -80,8 +82,10 @@ authorityKeyIdentifier = keyid
     # pipeline each start would wait for the previous key.)
     $keyNames = @('root-ca', 'intermediate-ca', 'self-signed', 'unrelated') + @($leaves.Keys)
     $generators = @($keyNames | ForEach-Object {
-            $bits = if ($leaves.Contains($_) -and $leaves[$_].ContainsKey('Bits')) { $leaves[$_].Bits } else { 2048 }
-            Start-NativeCommand $OpenSsl 'genpkey', '-algorithm', 'RSA', '-pkeyopt', "rsa_keygen_bits:$bits", '-out', (Join-Path $Directory "$_.key")
+            $leaf = if ($leaves.Contains($_)) { $leaves[$_] } else { @{} }
+            $keyOptions = if ($leaf['Algorithm'] -eq 'EC') { 'EC', 'ec_paramgen_curve:P-256' }
+                          else { 'RSA', "rsa_keygen_bits:$(if ($leaf.ContainsKey('Bits')) { $leaf.Bits } else { 2048 })" }
+            Start-NativeCommand $OpenSsl 'genpkey', '-algorithm', $keyOptions[0], '-pkeyopt', $keyOptions[1], '-out', (Join-Path $Directory "$_.key")
         })
     $generators | Wait-NativeCommand | Out-Null
 

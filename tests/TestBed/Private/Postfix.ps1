@@ -111,7 +111,8 @@ function Write-PostfixInstance {
         $settings.tls_config_file = $openSslConfig
     }
     if ($Definition.ContainsKey('Settings')) {
-        foreach ($setting in $Definition.Settings.GetEnumerator()) { $settings[$setting.Key] = $setting.Value }
+        # {pki} stands for the certificate cache, for settings that name several of its files.
+        foreach ($setting in $Definition.Settings.GetEnumerator()) { $settings[$setting.Key] = $setting.Value -replace '\{pki\}', $PkiDirectory }
     }
     # A scenario's Companion (a bed function) writes, and may start, what Postfix needs beside it:
     # a SASL provider, certificate maps. Its settings win over the scenario's.

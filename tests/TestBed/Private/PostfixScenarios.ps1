@@ -42,6 +42,12 @@ $script:Scenarios = [ordered]@{
     'required'         = @{ Description = 'STARTTLS required: MAIL FROM before STARTTLS gets 530 5.7.0'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'
                             Settings = [ordered]@{ smtpd_tls_security_level = 'encrypt' } }
+    'dual-cert'        = @{ Description = 'STARTTLS with an RSA and an ECDSA certificate side by side (smtpd_tls_chain_files), server cipher order'
+                            Leaf = 'ecdsa.pem'; Chain = $null; Key = $null
+                            Settings = [ordered]@{
+                                smtpd_tls_chain_files  = '{pki}/good.key, {pki}/good-chain.pem, {pki}/ecdsa.key, {pki}/ecdsa-chain.pem'
+                                tls_preempt_cipherlist = 'yes'
+                            } }
     'weak-key'         = @{ Description = 'STARTTLS, leaf with a 1024-bit RSA key (OpenSSL security level 0 for this instance)'
                             Leaf = 'weak-key.pem'; Chain = 'weak-key-chain.pem'; Key = 'weak-key.key'; SecurityLevel = 0 }
     'weak-cipher'      = @{ Description = 'STARTTLS, good chain, but TLS 1.2 also accepts NULL-SHA256 (no encryption at all)'

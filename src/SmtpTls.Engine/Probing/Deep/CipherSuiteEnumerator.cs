@@ -27,10 +27,19 @@ internal static class CipherSuiteEnumerator
     public static async Task<Outcome> EnumerateAsync(DeepProbeContext context, SmtpTlsProtocol protocol)
     {
         var outcome = new Outcome { Protocol = protocol };
-        var partitions = Partition(protocol, CipherSuiteCatalog.ForProtocol(protocol));
+        var candidates = CipherSuiteCatalog.ForProtocol(protocol);
+
+        // One hello with everything first: most servers refuse most versions, and then that is all.
+        if (await ChooseAsync(context, protocol, candidates, "suites " + protocol).ConfigureAwait(false) is not { } first)
+        {
+            return outcome;
+        }
+
+        var partitions = Partition(protocol, candidates.Where(c => c != first).ToArray());
         var found = await Task.WhenAll(partitions.Select((p, i) => ChainAsync(context, protocol, p, "suites " + protocol + "/" + i))).ConfigureAwait(false);
+
         // Best first until the server's own order is known: forward secrecy, then key size.
-        outcome.Accepted.AddRange(found.SelectMany(f => f)
+        outcome.Accepted.AddRange(found.SelectMany(f => f).Concat(new[] { first })
             .Select(code => CipherSuiteCatalog.Find(code)!)
             .OrderByDescending(e => e.ForwardSecrecy)
             .ThenBy(e => e.WeakReason is not null)
@@ -128,7 +137,8 @@ internal static class CipherSuiteEnumerator
         string Family(ushort code)
         {
             var entry = CipherSuiteCatalog.Find(code)!;
-            return entry.KeyExchange + "/" + entry.Authentication + "/" + entry.Encryption;
+            var aead = entry.Mac == "AEAD" || entry.Encryption.StartsWith("AESCCM", StringComparison.Ordinal);
+            return entry.KeyExchange + "/" + entry.Authentication + (aead ? "/aead" : "/other");
         }
 
         return suites.GroupBy(Family).Select(g => (IReadOnlyList<ushort>)g.ToArray()).ToArray();
