@@ -347,6 +347,8 @@ function Invoke-BenchTask {
         throw 'The benchmark (tools/Bench.ps1) does not exist yet.'
     }
     & $bench -ModulePath $ModuleManifest -OutputPath (Join-Path $OutRoot 'bench.json')
+    # -Deep against testssl.sh, on a bed of its own (its full testssl.sh runs take minutes).
+    & (Join-Path $ToolsDir 'BenchDeep.ps1') -ModulePath $ModuleManifest -OutputPath (Join-Path $OutRoot 'bench-deep.json')
 }
 
 function Invoke-CleanTask {
