@@ -96,6 +96,7 @@ internal sealed class ProbeRun
         }
 
         ProtocolScanResult? scan = null;
+        SmtpTlsDeepResult? deep = null;
         try
         {
             if (_scan is not null)
@@ -106,6 +107,19 @@ internal sealed class ProbeRun
                 }
                 catch (OperationCanceledException) when (call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
+                    CallTimedOut();
+                }
+            }
+
+            if (_deep is not null)
+            {
+                try
+                {
+                    deep = await _deep.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (call.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // The whole check's deadline ended the scan: the result says Timeout, without a half scan.
                     CallTimedOut();
                 }
             }
@@ -127,9 +141,8 @@ internal sealed class ProbeRun
                 (int)scan.Duration.TotalMilliseconds));
         }
 
-        if (_deep is not null)
+        if (deep is not null)
         {
-            var deep = await _deep.ConfigureAwait(false);
             CompareCapabilities(deep);
             _result.Deep = deep;
             Note(LocalizedText.Format(
@@ -635,7 +648,8 @@ internal sealed class ProbeRun
         if (_options.Deep && _deep is null)
         {
             // Its dozens of connections stay out of the transcript: it would drown the dialogue that matters.
-            _deep = RunDeepAsync(new Deep.DeepProbeContext(_address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, log: null, cancellationToken));
+            _deep = RunDeepAsync(new Deep.DeepProbeContext(
+                _address!, _result.Port, _mode, _result.ServerName, _heloName, _options.Timeout, log: null, _options.SourceAddress, _options.AddressLimiter?.MaxPerAddress ?? 0, cancellationToken));
         }
 
         if (!(_options.ProtocolScan || _options.Deep) || _scan is not null)

@@ -16,12 +16,19 @@ internal sealed class DeepProbeContext : IDisposable
     /// <summary>Connections of one scan open at once: enough to finish in a few round trips, few enough to stay polite.</summary>
     public const int MaxConcurrentConnections = 8;
 
-    private readonly SemaphoreSlim _slots = new(MaxConcurrentConnections);
+    private readonly SemaphoreSlim _slots;
     private readonly List<string> _notes = new();
     private int _connections;
 
-    public DeepProbeContext(IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
+    /// <param name="maxConnections">
+    /// Connections open at once, at most <see cref="MaxConcurrentConnections"/>: a check limited to fewer
+    /// per address (-ThrottleLimitPerAddress) keeps its scan to that many as well.
+    /// </param>
+    public DeepProbeContext(
+        IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, IPAddress? sourceAddress, int maxConnections, CancellationToken cancellationToken)
     {
+        _slots = new SemaphoreSlim(Math.Max(1, Math.Min(MaxConcurrentConnections, maxConnections <= 0 ? MaxConcurrentConnections : maxConnections)));
+        SourceAddress = sourceAddress;
         Address = address;
         Port = port;
         Mode = mode;
@@ -33,6 +40,9 @@ internal sealed class DeepProbeContext : IDisposable
     }
 
     public IPAddress Address { get; }
+
+    /// <summary>The local address to connect from (-SourceAddress), or null.</summary>
+    public IPAddress? SourceAddress { get; }
 
     public int Port { get; }
 
@@ -83,7 +93,7 @@ internal sealed class DeepProbeContext : IDisposable
         {
             Interlocked.Increment(ref _connections);
             var log = Log is null ? null : new Action<string>(line => Log("[Deep " + name + "] " + line));
-            var (connection, failure) = await TlsProbeConnection.OpenAsync(Address, Port, Mode, HeloName, Timeout, log, CancellationToken).ConfigureAwait(false);
+            var (connection, failure) = await TlsProbeConnection.OpenAsync(Address, Port, Mode, HeloName, Timeout, log, SourceAddress, CancellationToken).ConfigureAwait(false);
             if (connection is null)
             {
                 return new TlsServerFlight { Hello = TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed, failure) };

@@ -21,7 +21,7 @@ internal static class StartTlsInjectionProbe
         SmtpConnection? connection = null;
         try
         {
-            connection = await SmtpConnection.ConnectAsync(context.Address, context.Port, context.Timeout, log, context.CancellationToken).ConfigureAwait(false);
+            connection = await SmtpConnection.ConnectAsync(context.Address, context.Port, context.Timeout, log, context.CancellationToken, context.SourceAddress).ConfigureAwait(false);
             var banner = await connection.ReadReplyAsync(context.CancellationToken).ConfigureAwait(false);
             if (banner.Code != 220)
             {
