@@ -24,17 +24,31 @@ BeforeDiscovery {
         @{ Id = 'AuthBeforeTls'; Scenario = 'auth-before-tls'; With = @{} }
         @{ Id = 'TlsNotEnforced'; Scenario = 'good'; With = @{ CheckEnforcement = $true } }
         @{ Id = 'PortMismatch'; Scenario = 'implicit'; With = @{ TlsMode = 'StartTls' } }
+        # -Deep: Postfix's default list accepts static-RSA suites, leaves the order to the client, has no ML-KEM (OpenSSL 3.0).
+        @{ Id = 'NoForwardSecrecy'; Scenario = 'good'; With = @{ Deep = $true } }
+        @{ Id = 'NoServerCipherOrder'; Scenario = 'good'; With = @{ Deep = $true } }
+        @{ Id = 'NoPostQuantumGroup'; Scenario = 'good'; With = @{ Deep = $true } }
+        @{ Id = 'WeakDhParameters'; Scenario = 'weak-cipher'; With = @{ Deep = $true } }
     )
     # A second connection while the first is open: Postfix's anvil refuses it with 421.
     $script:ThrottleCases = @(@{ Id = 'Throttled'; Scenario = 'throttled' })
     # By IP address and without -ServerName: there is no name to check the certificate against.
     $script:NoNameCases = @(@{ Id = 'NameNotChecked'; Scenario = 'good' })
     $script:HostileCases = @(
-        @{ Id = 'NotSmtp'; Behaviour = 'http' }
-        @{ Id = 'ConnectionFailed'; Behaviour = 'close-after-banner' }
-        @{ Id = 'Timeout'; Behaviour = 'tarpit' }
+        @{ Id = 'NotSmtp'; Behaviour = 'http'; With = @{} }
+        @{ Id = 'ConnectionFailed'; Behaviour = 'close-after-banner'; With = @{} }
+        @{ Id = 'Timeout'; Behaviour = 'tarpit'; With = @{} }
         # No real server sends data between its STARTTLS reply and the handshake (a STARTTLS-injection attack).
-        @{ Id = 'DataAfterStartTls'; Behaviour = 'data-after-starttls' }
+        @{ Id = 'DataAfterStartTls'; Behaviour = 'data-after-starttls'; With = @{} }
+        # -Deep against servers no package here can play: every MTA fixed injection long ago, and OpenSSL
+        # no longer lets a server go without secure renegotiation, EMS or fallback SCSV, or compress.
+        @{ Id = 'StartTlsInjection'; Behaviour = 'starttls-injection'; With = @{ Deep = $true } }
+        @{ Id = 'StartTlsAfterTls'; Behaviour = 'starttls-injection'; With = @{ Deep = $true } }
+        @{ Id = 'InsecureRenegotiation'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
+        @{ Id = 'TlsCompression'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
+        @{ Id = 'NoExtendedMasterSecret'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
+        @{ Id = 'NoFallbackScsv'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
+        @{ Id = 'OcspStapleProblem'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
     )
     $script:DomainCases = @(
         @{ Id = 'DomainNotFound'; Domain = 'doesnotexist.example' }
@@ -148,7 +162,7 @@ Describe 'Finding ids provoked by real Postfix' -Tag 'Postfix' {
 Describe 'Finding ids provoked by scripted hostile servers' -Tag 'Scripted' {
     It '<Id> from the <Behaviour> server' -ForEach $HostileCases {
         $entry = $Bed.Hostile.$Behaviour
-        $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName 'hostile.smtptls.test' -TimeoutSeconds 3 -Culture en-US
+        $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName 'hostile.smtptls.test' -TimeoutSeconds 3 -Culture en-US @With
         $result.Findings.Id | Should -Contain $Id -Because ($result.Findings | Out-String)
     }
 }

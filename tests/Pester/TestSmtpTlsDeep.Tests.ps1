@@ -86,7 +86,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Test-SmtpTls -Deep against testssl.sh on the same ports' {
+Describe 'Test-SmtpTls -Deep against testssl.sh on the same ports' -Tag 'Postfix' {
     It 'lists on <_> exactly the suites testssl.sh finds, per protocol version' -ForEach $OracleScenarios {
         if (-not $HasPostfix) { Set-ItResult -Skipped -Because 'the Postfix scenarios are not running'; return }
         $result = Invoke-Deep $_
@@ -145,7 +145,7 @@ Describe 'Test-SmtpTls -Deep against testssl.sh on the same ports' {
     }
 }
 
-Describe 'Test-SmtpTls -Deep features' {
+Describe 'Test-SmtpTls -Deep features' -Tag 'Postfix' {
     It 'reads renegotiation, compression and extended master secret as openssl s_client does' {
         if (-not $HasPostfix) { Set-ItResult -Skipped -Because 'the Postfix scenarios are not running'; return }
         $text = ('' | & openssl s_client -starttls smtp -connect (Get-Endpoint good) -tls1_2 2>&1) -join "`n"
@@ -190,7 +190,7 @@ Describe 'Test-SmtpTls -Deep features' {
     }
 }
 
-Describe 'Test-SmtpTls -Deep against scripted servers' {
+Describe 'Test-SmtpTls -Deep against scripted servers' -Tag 'Scripted' {
     It 'flags a server that answers a command pipelined behind STARTTLS inside TLS' {
         $hostile = $Bed.Hostile.'starttls-injection'
         $result = Test-SmtpTls -Server "$($hostile.Address):$($hostile.Port)" -Deep -TimeoutSeconds 10

@@ -8,8 +8,9 @@ namespace SmtpTls.HostileServer;
 /// <summary>
 /// The TLS servers no package here can play, for the deep scan: one that answers a command
 /// pipelined behind STARTTLS inside TLS (the CVE-2011-0411 class, fixed in every MTA this bed can
-/// run), and one that speaks TLS 1.3 with nothing but the ML-KEM hybrid X25519MLKEM768 (OpenSSL 3.0
-/// here has no ML-KEM).
+/// run), one that speaks TLS 1.3 with nothing but the ML-KEM hybrid X25519MLKEM768 (OpenSSL 3.0
+/// here has no ML-KEM), and one with the TLS 1.2 features OpenSSL no longer lets a server lack
+/// (secure renegotiation, no compression, extended master secret, fallback SCSV).
 /// </summary>
 internal static class TlsBehaviours
 {
@@ -27,6 +28,7 @@ internal static class TlsBehaviours
         {
             ["starttls-injection"] = InjectableAsync,
             ["tls13-mlkem-only"] = MlKemOnlyAsync,
+            ["tls12-weak-features"] = WeakFeaturesAsync,
         };
 
     /// <summary>
@@ -57,7 +59,8 @@ internal static class TlsBehaviours
             var verb = line.Split(' ', 2)[0].ToUpperInvariant();
             var reply = verb switch
             {
-                "EHLO" => $"250-{Behaviours.HostName}\r\n250 PIPELINING",
+                // STARTTLS again inside TLS, which RFC 3207 (4.2) forbids: the deep scan's StartTlsAfterTls.
+                "EHLO" => $"250-{Behaviours.HostName}\r\n250-PIPELINING\r\n250 STARTTLS",
                 "QUIT" => "221 2.0.0 Bye",
                 "NOOP" or "RSET" => "250 2.0.0 Ok",
                 _ => "502 5.5.2 Error: command not recognized",
@@ -95,6 +98,119 @@ internal static class TlsBehaviours
         }
 
         await session.CloseGracefullyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A TLS 1.2/1.1 server of the kind no current library is: it answers every ClientHello up to TLS 1.2
+    /// with a ServerHello that chooses DEFLATE when offered, carries neither renegotiation_info (RFC 5746)
+    /// nor extended_master_secret (RFC 7627), ignores TLS_FALLBACK_SCSV, and staples an OCSP response
+    /// that says tryLater; then its certificate and ServerHelloDone. Nothing after that is ever read.
+    /// </summary>
+    private static async Task WeakFeaturesAsync(SmtpSession session, CancellationToken cancellationToken)
+    {
+        if (!await GreetUntilStartTlsAsync(session, "tls12-weak-features", cancellationToken))
+        {
+            return;
+        }
+
+        await session.WriteLineAsync("220 2.0.0 Ready to start TLS", cancellationToken);
+        var record = await session.ReadTlsRecordBytesAsync(cancellationToken);
+        var hello = record is null ? null : ReadLegacyHello(record);
+        if (hello is null || hello.Value.Version < 0x0302)
+        {
+            await session.WriteAsync(new byte[] { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 70 }, cancellationToken);
+        }
+        else
+        {
+            var (version, suites, compression, statusRequest) = hello.Value;
+            var chosen = suites.FirstOrDefault(s => s is 0xc02f or 0xc013 or 0x009c or 0x002f);
+            if (chosen == 0)
+            {
+                await session.WriteAsync(new byte[] { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 40 }, cancellationToken);
+            }
+            else
+            {
+                await session.WriteAsync(WeakFlight((ushort)Math.Min(version, 0x0303), chosen, compression, statusRequest), cancellationToken);
+            }
+        }
+
+        await session.CloseGracefullyAsync(cancellationToken);
+    }
+
+    /// <summary>Version, suites, whether DEFLATE is offered and whether status_request is there, of a pre-1.3 ClientHello.</summary>
+    private static (int Version, ushort[] Suites, bool Deflate, bool StatusRequest)? ReadLegacyHello(byte[] record)
+    {
+        try
+        {
+            var h = record.AsSpan(5);
+            if (record[0] != 0x16 || h[0] != 1)
+            {
+                return null;
+            }
+
+            var version = (h[4] << 8) | h[5];
+            var p = 4 + 2 + 32;
+            p += 1 + h[p];
+            var suitesLength = (h[p] << 8) | h[p + 1];
+            var suites = List(h.Slice(p + 2, suitesLength));
+            p += 2 + suitesLength;
+            var compression = h.Slice(p + 1, h[p]).ToArray();
+            p += 1 + h[p];
+            var statusRequest = false;
+            if (p + 2 <= h.Length)
+            {
+                var end = Math.Min(h.Length, p + 2 + ((h[p] << 8) | h[p + 1]));
+                p += 2;
+                while (p + 4 <= end)
+                {
+                    var type = (h[p] << 8) | h[p + 1];
+                    statusRequest |= type == 0x0005;
+                    p += 4 + ((h[p + 2] << 8) | h[p + 3]);
+                }
+            }
+
+            return (version, suites, compression.Contains((byte)1), statusRequest);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] WeakFlight(ushort version, ushort suite, bool deflate, bool statusRequest)
+    {
+        var serverHello = new List<byte> { (byte)(version >> 8), (byte)version };
+        serverHello.AddRange(RandomNumberGenerator.GetBytes(32));
+        serverHello.Add(0);
+        serverHello.AddRange(new[] { (byte)(suite >> 8), (byte)suite, (byte)(deflate ? 1 : 0) });
+        byte[] extensions = statusRequest ? [0x00, 0x05, 0x00, 0x00] : [];
+        serverHello.AddRange(new[] { (byte)(extensions.Length >> 8), (byte)extensions.Length });
+        serverHello.AddRange(extensions);
+
+        var der = Certificate.Value.RawData;
+        var certificate = new List<byte>();
+        certificate.AddRange(U24(der.Length + 3));
+        certificate.AddRange(U24(der.Length));
+        certificate.AddRange(der);
+
+        var messages = new List<byte>();
+        messages.AddRange(Message(2, serverHello));
+        messages.AddRange(Message(11, certificate));
+        if (statusRequest)
+        {
+            // An OCSPResponse whose responseStatus is tryLater (3): the responder could not answer.
+            byte[] tryLater = [0x30, 0x03, 0x0a, 0x01, 0x03];
+            messages.AddRange(Message(22, new byte[] { 1 }.Concat(U24(tryLater.Length)).Concat(tryLater).ToList()));
+        }
+
+        messages.AddRange(Message(14, new List<byte>()));
+        var record = new List<byte> { 0x16, (byte)(version >> 8), (byte)version, (byte)(messages.Count >> 8), (byte)messages.Count };
+        record.AddRange(messages);
+        return record.ToArray();
+
+        static IEnumerable<byte> Message(byte type, List<byte> body) => new[] { type }.Concat(U24(body.Count)).Concat(body);
+
+        static byte[] U24(int value) => [(byte)(value >> 16), (byte)(value >> 8), (byte)value];
     }
 
     private static async Task<bool> GreetUntilStartTlsAsync(SmtpSession session, string name, CancellationToken cancellationToken)

@@ -81,9 +81,6 @@ public static class SmtpTlsFindingId
     /// <summary>With -Deep: a command pipelined behind STARTTLS was answered inside TLS (CVE-2011-0411 class).</summary>
     public const string StartTlsInjection = nameof(StartTlsInjection);
 
-    /// <summary>With -Deep: the server sent plaintext after "220 Ready to start TLS".</summary>
-    public const string StartTlsPlaintextAfterReady = nameof(StartTlsPlaintextAfterReady);
-
     /// <summary>With -Deep: STARTTLS is still advertised inside TLS (RFC 3207, 4.2).</summary>
     public const string StartTlsAfterTls = nameof(StartTlsAfterTls);
 

@@ -22,7 +22,7 @@ function Initialize-TestBedPki {
         # The second certificate of the dual-cert scenario (RSA and ECDSA side by side, as many MX hosts run).
         'ecdsa'         = @{ Name = $script:ServerName; From = -1; To = 365; Algorithm = 'EC' }
     }
-    $expected = @('root-ca.pem', 'intermediate-ca.pem', 'self-signed.pem', 'self-signed.key', 'unrelated.key') +
+    $expected = @('root-ca.pem', 'intermediate-ca.pem', 'self-signed.pem', 'self-signed.key', 'unrelated.key', 'dh1024.pem') +
         @($leaves.Keys | ForEach-Object { "$_.pem"; "$_.key"; "$_-chain.pem" })
     $stampPath = Join-Path $Directory 'pki.json'
     if (Test-Path -LiteralPath $stampPath) {
@@ -119,6 +119,9 @@ authorityKeyIdentifier = keyid
         Set-Content -LiteralPath (Join-Path $Directory "$($leaf.Key)-chain.pem") -Value ($certificate + $intermediate) -NoNewline
     }
     New-Certificate 'self-signed' "/CN=$($script:ServerName)" 'server_leaf' -1 365 -AltName $script:ServerName
+    # 1024-bit DH parameters for the weak-cipher scenario's DHE suites (WeakDhParameters); DSA-style
+    # generation takes milliseconds where a safe prime would take seconds.
+    Invoke-NativeCommand $OpenSsl 'dhparam', '-dsaparam', '-out', (Join-Path $Directory 'dh1024.pem'), '1024' | Out-Null
 
     [ordered]@{ Version = $script:PkiVersion; CreatedUtc = $now.ToString('o') } | ConvertTo-Json |
         Set-Content -LiteralPath $stampPath

@@ -50,11 +50,13 @@ $script:Scenarios = [ordered]@{
                             } }
     'weak-key'         = @{ Description = 'STARTTLS, leaf with a 1024-bit RSA key (OpenSSL security level 0 for this instance)'
                             Leaf = 'weak-key.pem'; Chain = 'weak-key-chain.pem'; Key = 'weak-key.key'; SecurityLevel = 0 }
-    'weak-cipher'      = @{ Description = 'STARTTLS, good chain, but TLS 1.2 also accepts NULL-SHA256 (no encryption at all)'
+    'weak-cipher'      = @{ Description = 'STARTTLS, good chain, but TLS 1.2 also accepts NULL-SHA256 (no encryption at all) and uses 1024-bit DH'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; SecurityLevel = 0
                             Settings = [ordered]@{
                                 smtpd_tls_ciphers     = 'medium'
                                 tls_medium_cipherlist = 'HIGH:NULL-SHA256:@SECLEVEL=0'
+                                # 1024-bit DH for the DHE suites (WeakDhParameters of -Deep).
+                                smtpd_tls_dh1024_param_file = '{pki}/dh1024.pem'
                             } }
     'auth-before-tls'  = @{ Description = 'AUTH PLAIN/LOGIN offered before STARTTLS (smtpd_tls_auth_only = no)'
                             Leaf = 'good.pem'; Chain = 'good-chain.pem'; Key = 'good.key'; Sasl = $true

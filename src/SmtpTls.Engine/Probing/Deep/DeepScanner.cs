@@ -60,7 +60,7 @@ internal static class DeepScanner
         result.FallbackScsv = await fallback.ConfigureAwait(false);
         if (injection is not null)
         {
-            (result.StartTlsInjection, result.BytesAfterStartTls) = await injection.ConfigureAwait(false);
+            (result.StartTlsInjection, result.BytesAfterStartTls, result.PlaintextAfterStartTls) = await injection.ConfigureAwait(false);
         }
 
         result.Connections = context.Connections;

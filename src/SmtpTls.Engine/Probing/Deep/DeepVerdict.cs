@@ -73,7 +73,8 @@ internal static class DeepVerdict
 
         if (deep.BytesAfterStartTls == true)
         {
-            findings.Add(SmtpTlsFindingId.StartTlsPlaintextAfterReady, SmtpTlsFindingSeverity.Warning, "Finding.StartTlsPlaintextAfterReady");
+            // The pipelined command answered before TLS: the same finding the main dialogue gives for data after "220 Ready".
+            findings.Add(SmtpTlsFindingId.DataAfterStartTls, SmtpTlsFindingSeverity.Warning, "Finding.DataAfterStartTls", deep.PlaintextAfterStartTls?.Length ?? 0, deep.PlaintextAfterStartTls ?? string.Empty);
         }
 
         if (deep.StartTlsAfterTls == true)

@@ -63,6 +63,9 @@ public sealed class SmtpTlsDeepResult
     /// <summary>The server sent plaintext after "220 Ready to start TLS" (e.g. answered the pipelined command before TLS).</summary>
     public bool? BytesAfterStartTls { get; set; }
 
+    /// <summary>What the server sent in plaintext after "220 Ready to start TLS" (control characters made visible), or null.</summary>
+    public string? PlaintextAfterStartTls { get; set; }
+
     /// <summary>STARTTLS is still advertised in the EHLO reply inside TLS (RFC 3207, 4.2 forbids it).</summary>
     public bool? StartTlsAfterTls { get; set; }
 

@@ -14,7 +14,7 @@ namespace SmtpTls.Probing.Deep;
 /// </summary>
 internal static class StartTlsInjectionProbe
 {
-    public static async Task<(bool? Injection, bool? BytesAfterReady)> CheckAsync(DeepProbeContext context)
+    public static async Task<(bool? Injection, bool? BytesAfterReady, string? Plaintext)> CheckAsync(DeepProbeContext context)
     {
         using var slot = await context.TakeSlotAsync().ConfigureAwait(false);
         var log = context.Log is null ? null : new Action<string>(line => context.Log("[Deep injection] " + line));
@@ -55,8 +55,9 @@ internal static class StartTlsInjectionProbe
                 var first = recording.FirstBytes;
                 if (first.Length > 0 && first[0] is >= (byte)'2' and <= (byte)'5')
                 {
-                    connection.Log("S: " + SmtpReplyReader.Printable(Encoding.ASCII.GetString(first).Split('\n')[0].TrimEnd('\r')));
-                    return (false, true);
+                    var line = SmtpReplyReader.Printable(Encoding.ASCII.GetString(first).Split('\n')[0].TrimEnd('\r'));
+                    connection.Log("S: " + line);
+                    return (false, true, line);
                 }
 
                 return Unknown(context, "handshake: " + ex.Message);
@@ -66,8 +67,8 @@ internal static class StartTlsInjectionProbe
             var firstReply = await connection.CommandAsync("QUIT", context.CancellationToken).ConfigureAwait(false);
             return firstReply.Code switch
             {
-                250 => (true, false),
-                221 => (false, false),
+                250 => (true, false, null),
+                221 => (false, false, null),
                 _ => Unknown(context, "QUIT inside TLS got " + firstReply.Lines[0]),
             };
         }
@@ -81,9 +82,9 @@ internal static class StartTlsInjectionProbe
         }
     }
 
-    private static (bool?, bool?) Unknown(DeepProbeContext context, string why)
+    private static (bool?, bool?, string?) Unknown(DeepProbeContext context, string why)
     {
         context.Note("STARTTLS injection: not checked (" + why + ").");
-        return (null, null);
+        return (null, null, null);
     }
 }

@@ -25,7 +25,8 @@ internal static class TlsFeatureProbe
             OfferCompression = true,
         };
         var features = context.ExchangeAsync("features", spec);
-        var dheSuites = CipherSuiteCatalog.ForProtocol(SmtpTlsProtocol.Tls12).Where(c => CipherSuiteCatalog.Find(c)!.KeyExchange == "DHE").ToArray();
+        var dheSuites = CipherSuiteCatalog.ForProtocol(SmtpTlsProtocol.Tls12).Where(c => CipherSuiteCatalog.Find(c) is { KeyExchange: "DHE", Authentication: not "None" }).ToArray();
+        // Authenticated DHE only: servers may use other groups for anonymous suites, whose key exchange protects nothing anyway.
         var dhe = context.ExchangeAsync("dh", new TlsHelloSpec(SmtpTlsProtocol.Tls12) { CipherSuites = dheSuites, ServerName = context.ServerName });
 
         var flight = await features.ConfigureAwait(false);

@@ -11,6 +11,7 @@ using Xunit;
 namespace SmtpTls.Tests.Probing.Deep;
 
 /// <summary>The pure parts of the deep scan: hello options, the server flight parser, the suite catalog and the findings.</summary>
+[Trait("Against", "Unit")]
 public class DeepScanPartsTests
 {
     [Fact]
@@ -172,6 +173,7 @@ public class DeepScanPartsTests
             OcspStaple = new SmtpTlsOcspStaple("Revoked", DateTime.UtcNow, DateTime.UtcNow.AddDays(1), 0),
             StartTlsInjection = true,
             BytesAfterStartTls = true,
+            PlaintextAfterStartTls = "250 2.0.0 Ok",
             StartTlsAfterTls = true,
         };
         var findings = new FindingList(CultureInfo.GetCultureInfo("en-US"));
@@ -181,7 +183,7 @@ public class DeepScanPartsTests
             new[]
             {
                 "StartTlsInjection", "WeakCipher", "NoForwardSecrecy", "WeakDhParameters", "InsecureRenegotiation", "TlsCompression",
-                "OcspStapleProblem", "StartTlsPlaintextAfterReady", "StartTlsAfterTls", "NoServerCipherOrder", "NoFallbackScsv",
+                "OcspStapleProblem", "DataAfterStartTls", "StartTlsAfterTls", "NoServerCipherOrder", "NoFallbackScsv",
                 "NoExtendedMasterSecret", "NoPostQuantumGroup",
             },
             ids);
