@@ -87,6 +87,9 @@ authorityKeyIdentifier = keyid
                           else { 'RSA', "rsa_keygen_bits:$(if ($leaf.ContainsKey('Bits')) { $leaf.Bits } else { 2048 })" }
             Start-NativeCommand $OpenSsl 'genpkey', '-algorithm', $keyOptions[0], '-pkeyopt', $keyOptions[1], '-out', (Join-Path $Directory "$_.key")
         })
+    # 1024-bit DH parameters for the weak-cipher scenario's DHE suites (WeakDhParameters), made beside the keys:
+    # a safe prime takes a second or two. (-dsaparam would be instant, but writes X9.42 parameters Postfix cannot read.)
+    $generators += Start-NativeCommand $OpenSsl 'dhparam', '-out', (Join-Path $Directory 'dh1024.pem'), '1024'
     $generators | Wait-NativeCommand | Out-Null
 
     $now = [DateTime]::UtcNow
@@ -119,9 +122,6 @@ authorityKeyIdentifier = keyid
         Set-Content -LiteralPath (Join-Path $Directory "$($leaf.Key)-chain.pem") -Value ($certificate + $intermediate) -NoNewline
     }
     New-Certificate 'self-signed' "/CN=$($script:ServerName)" 'server_leaf' -1 365 -AltName $script:ServerName
-    # 1024-bit DH parameters for the weak-cipher scenario's DHE suites (WeakDhParameters); DSA-style
-    # generation takes milliseconds where a safe prime would take seconds.
-    Invoke-NativeCommand $OpenSsl 'dhparam', '-dsaparam', '-out', (Join-Path $Directory 'dh1024.pem'), '1024' | Out-Null
 
     [ordered]@{ Version = $script:PkiVersion; CreatedUtc = $now.ToString('o') } | ConvertTo-Json |
         Set-Content -LiteralPath $stampPath

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using Newtonsoft.Json;
 
 namespace SmtpTls;
 
@@ -7,16 +9,24 @@ namespace SmtpTls;
 /// groups, certificates per key type, and the TLS and STARTTLS features auditors ask about. A null
 /// yes/no property means the scan could not tell (the reason is in <see cref="Notes"/>).
 /// </summary>
+/// <remarks>
+/// In JSON at ConvertTo-Json's default depth the lists are left out for one-line summaries
+/// (<see cref="SuitesSummary"/>, <see cref="WeakSuites"/>, <see cref="GroupsSummary"/>,
+/// <see cref="CertificatesSummary"/>), so a result stays small; <c>$r.Deep | ConvertTo-Json -Depth 3</c> has them all.
+/// </remarks>
 public sealed class SmtpTlsDeepResult
 {
     /// <summary>Every accepted suite, per protocol version, in the server's preference order where it has one.</summary>
-    public SmtpTlsCipherSuite[] CipherSuites { get; set; } = Array.Empty<SmtpTlsCipherSuite>();
+    [JsonIgnore]
+    public ReadableList<SmtpTlsCipherSuite> CipherSuites { get; set; } = new();
 
     /// <summary>Per protocol version with suites: how many, and whether the server enforces its order.</summary>
-    public SmtpTlsCipherOrder[] CipherOrder { get; set; } = Array.Empty<SmtpTlsCipherOrder>();
+    [JsonIgnore]
+    public ReadableList<SmtpTlsCipherOrder> CipherOrder { get; set; } = new();
 
     /// <summary>The key-exchange groups accepted.</summary>
-    public SmtpTlsGroup[] Groups { get; set; } = Array.Empty<SmtpTlsGroup>();
+    [JsonIgnore]
+    public ReadableList<SmtpTlsGroup> Groups { get; set; } = new();
 
     /// <summary>The group the server chose when offered all (TLS 1.3 first, else TLS 1.2).</summary>
     public string? PreferredGroup { get; set; }
@@ -25,7 +35,8 @@ public sealed class SmtpTlsDeepResult
     public int? DhParameterBits { get; set; }
 
     /// <summary>The leaf certificates seen for RSA-only, ECDSA-only, EdDSA-only and SNI-less hellos (TLS 1.2 and older; TLS 1.3 encrypts them).</summary>
-    public SmtpTlsCertificateVariant[] Certificates { get; set; } = Array.Empty<SmtpTlsCertificateVariant>();
+    [JsonIgnore]
+    public ReadableList<SmtpTlsCertificateVariant> Certificates { get; set; } = new();
 
     /// <summary>How many different leaf certificates the server presents.</summary>
     public int DistinctCertificates { get; set; }
@@ -79,7 +90,22 @@ public sealed class SmtpTlsDeepResult
     public TimeSpan Duration { get; set; }
 
     /// <summary>What the scan could not find out, and why (English protocol terms).</summary>
-    public string[] Notes { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Notes { get; set; } = new();
+
+    /// <summary>Per version with suites: how many and whose order, e.g. <c>Tls13: 3 (client order); Tls12: 56 (server order)</c>.</summary>
+    public string SuitesSummary => CipherOrder.ToString();
+
+    /// <summary>The names of the weak suites accepted (any version), for JSON and reports.</summary>
+    public ReadableList<string> WeakSuites => new(CipherSuites.Where(s => s.Weak).Select(s => s.Name).Distinct());
+
+    /// <summary>How many accepted suites lack forward secrecy.</summary>
+    public int SuitesWithoutForwardSecrecy => CipherSuites.Where(s => !s.ForwardSecrecy).Select(s => s.Name).Distinct().Count();
+
+    /// <summary>The accepted groups in one line, the preferred one marked, e.g. <c>x25519 (preferred); secp256r1</c>.</summary>
+    public string GroupsSummary => Groups.ToString();
+
+    /// <summary>The certificates per request in one line.</summary>
+    public string CertificatesSummary => Certificates.ToString();
 
     /// <inheritdoc />
     public override string ToString() => CipherSuites.Length + " suites, " + Groups.Length + " groups, " + DistinctCertificates + " certificate(s)";
