@@ -18,7 +18,7 @@ $script:ServerName = 'mail.smtptls.test'
 $script:Domain = 'smtptls.test'
 $script:SubmissionUser = 'tester'
 # Bump when the certificate set changes, so that cached certificates are regenerated.
-$script:PkiVersion = 2
+$script:PkiVersion = 3
 # Short enough that the not-yet-valid leaf (valid from one year after generation) never becomes valid in the cache.
 $script:PkiMaxAge = [TimeSpan]::FromDays(30)
 $script:DirectoryMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
