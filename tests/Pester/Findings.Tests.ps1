@@ -25,6 +25,9 @@ BeforeDiscovery {
         @{ Id = 'TlsNotEnforced'; Scenario = 'good'; With = @{ CheckEnforcement = $true } }
         @{ Id = 'PortMismatch'; Scenario = 'implicit'; With = @{ TlsMode = 'StartTls' } }
         # -Deep: Postfix's default list accepts static-RSA suites, leaves the order to the client, has no ML-KEM (OpenSSL 3.0).
+        @{ Id = 'TlsEnforced'; Scenario = 'required'; With = @{ CheckEnforcement = $true } }
+        # TLS 1.0/1.1 only: this machine's TLS refuses the handshake, the hand-built hello still reads the certificate.
+        @{ Id = 'CertificateWithoutHandshake'; Scenario = 'legacy'; With = @{} }
         @{ Id = 'NoForwardSecrecy'; Scenario = 'good'; With = @{ Deep = $true } }
         @{ Id = 'NoServerCipherOrder'; Scenario = 'good'; With = @{ Deep = $true } }
         @{ Id = 'NoPostQuantumGroup'; Scenario = 'good'; With = @{ Deep = $true } }
@@ -49,6 +52,14 @@ BeforeDiscovery {
         @{ Id = 'NoExtendedMasterSecret'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
         @{ Id = 'NoFallbackScsv'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
         @{ Id = 'OcspStapleProblem'; Behaviour = 'tls12-weak-features'; With = @{ Deep = $true } }
+        # A temporary refusal (greylisting) at RCPT says nothing about TLS.
+        @{ Id = 'EnforcementUnknown'; Behaviour = 'greylist-rcpt'; With = @{ CheckEnforcement = $true } }
+    )
+    # Enforcement outcomes the Postfix scenarios do not give, from the Exim and Dovecot families of the bed.
+    $script:FamilyCases = @(
+        @{ Id = 'EnforcementAuthenticationRequired'; Family = 'dovecot'; Kind = 'auth-required'; With = @{ CheckEnforcement = $true } }
+        @{ Id = 'EnforcementRefused'; Family = 'exim'; Kind = 'policy-mail'; With = @{ CheckEnforcement = $true } }
+        @{ Id = 'EnforcementRelayDenied'; Family = 'exim'; Kind = 'good'; With = @{ CheckEnforcement = $true; EnforcementDomain = 'elsewhere.example' } }
     )
     $script:DomainCases = @(
         @{ Id = 'DomainNotFound'; Domain = 'doesnotexist.example' }
@@ -59,7 +70,7 @@ BeforeDiscovery {
     )
     # Input the cmdlet refuses before it talks to anyone: no server can provoke it.
     $script:InputCases = @(@{ Id = 'InvalidTarget'; Server = 'not a host name!' })
-    $script:CoveredIds = @($PostfixCases + $ThrottleCases + $NoNameCases + $HostileCases + $DomainCases + $InputCases | ForEach-Object { $_.Id })
+    $script:CoveredIds = @($PostfixCases + $ThrottleCases + $NoNameCases + $HostileCases + $FamilyCases + $DomainCases + $InputCases | ForEach-Object { $_.Id })
 
     . (Join-Path $PSScriptRoot '../Common.ps1')
     Import-DnsTestServerModule
@@ -163,6 +174,16 @@ Describe 'Finding ids provoked by scripted hostile servers' -Tag 'Scripted' {
     It '<Id> from the <Behaviour> server' -ForEach $HostileCases {
         $entry = $Bed.Hostile.$Behaviour
         $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName 'hostile.smtptls.test' -TimeoutSeconds 3 -Culture en-US @With
+        $result.Findings.Id | Should -Contain $Id -Because ($result.Findings | Out-String)
+    }
+}
+
+Describe 'Finding ids provoked by the Exim and Dovecot families' -Tag 'Exim', 'Dovecot' {
+    It '<Id> from <Family>/<Kind>' -ForEach $FamilyCases {
+        $family = $Bed.PSObject.Properties['Families'] | ForEach-Object { $_.Value.PSObject.Properties[$Family] } | ForEach-Object Value
+        if (-not $family -or -not $family.Available) { throw "The test bed runs no $Family family: $($Bed.Reason)" }
+        $entry = $family.Scenarios.PSObject.Properties[$Kind].Value
+        $result = Test-SmtpTls -Server "$($entry.Address):$($entry.Port)" -ServerName $entry.ServerName -TrustedRootPath $Bed.CaFile -TimeoutSeconds 15 -Culture en-US @With
         $result.Findings.Id | Should -Contain $Id -Because ($result.Findings | Out-String)
     }
 }

@@ -92,7 +92,7 @@ internal static class Behaviours
                 await session.WriteLineAsync(TlsNotAvailableReply, ct);
                 return true;
             }, cancellationToken: ct),
-        }.Concat(AttackBehaviours.All).Concat(RequireTlsBehaviours.All).Concat(TlsBehaviours.All).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        }.Concat(AttackBehaviours.All).Concat(RequireTlsBehaviours.All).Concat(TlsBehaviours.All).Concat(EnforcementBehaviours.All).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     private static string Banner(string behaviour) => $"220 {HostName} ESMTP SmtpTls hostile server ({behaviour})";
 
