@@ -69,7 +69,7 @@ BeforeAll {
 
 AfterAll { Stop-OwnSmtpTestBed }
 
-Describe 'Export-Csv of every output type' -Skip:([bool]$BedSkipReason) {
+Describe 'Export-Csv of every output type' -Skip:([bool]$BedSkipReason) -Tag 'Postfix' {
     It 'writes data, not type names, in every column of <Name>' -ForEach @(
         @{ Name = 'a passed Test-SmtpTls result'; Variable = 'Passed' }
         @{ Name = 'a failed Test-SmtpTls result'; Variable = 'Failed' }
@@ -104,7 +104,7 @@ Describe 'Export-Csv of every output type' -Skip:([bool]$BedSkipReason) {
     }
 }
 
-Describe 'ConvertTo-Json at its default depth' -Skip:([bool]$BedSkipReason) {
+Describe 'ConvertTo-Json at its default depth' -Skip:([bool]$BedSkipReason) -Tag 'Postfix' {
     It 'gives <Name> without truncation and in the shape of its snapshot' -ForEach @(
         @{ Name = 'TestSmtpTls.Passed'; Variable = 'Passed' }
         @{ Name = 'TestSmtpTls.Failed'; Variable = 'Failed' }
@@ -141,7 +141,7 @@ Describe 'ConvertTo-Json at its default depth' -Skip:([bool]$BedSkipReason) {
     }
 }
 
-Describe 'Serialization at remoting depth' -Skip:([bool]$BedSkipReason) {
+Describe 'Serialization at remoting depth' -Skip:([bool]$BedSkipReason) -Tag 'Postfix' {
     # Remoting and jobs serialize at depth 1; SmtpTls.Types.ps1xml raises it for the output types.
     # tests/Pester/Remoting.Tests.ps1 checks the same through real PowerShell remoting over SSH.
     It 'keeps findings, resolution, certificate summary and remediation' {

@@ -77,7 +77,7 @@ AfterAll {
     if ($WorkDir) { Remove-Item -LiteralPath $WorkDir -Recurse -Force -ErrorAction Ignore }
 }
 
-Describe 'Export-SmtpTlsReport writes one self-contained file' -Skip:([bool]$BedSkipReason) {
+Describe 'Export-SmtpTlsReport writes one self-contained file' -Skip:([bool]$BedSkipReason) -Tag 'Postfix' {
     It 'loads nothing from anywhere else: no external scripts, styles, fonts or images' {
         $Html | Should -Match '<meta http-equiv="Content-Security-Policy" content="default-src ''none'''
         $Html | Should -Not -Match '<(script|img|link|iframe)\b[^>]*\b(src|href)\s*='
@@ -129,7 +129,7 @@ Describe 'Export-SmtpTlsReport writes one self-contained file' -Skip:([bool]$Bed
     }
 }
 
-Describe 'The report in headless Chromium' -Skip:([bool]$BedSkipReason -or $NoBrowser) {
+Describe 'The report in headless Chromium' -Skip:([bool]$BedSkipReason -or $NoBrowser) -Tag 'Postfix', 'Chromium' {
     BeforeAll { $script:Page = Open-Report $ReportPath }
     AfterAll { if ($Page) { Close-ChromiumPage $Page } }
 
@@ -192,7 +192,7 @@ Describe 'The report in headless Chromium' -Skip:([bool]$BedSkipReason -or $NoBr
     }
 }
 
-Describe 'A German report' -Skip:([bool]$BedSkipReason -or $NoBrowser) {
+Describe 'A German report' -Skip:([bool]$BedSkipReason -or $NoBrowser) -Tag 'Postfix', 'Chromium' {
     It 'has German headings and counts with -Culture de-DE' {
         $path = Join-Path $WorkDir 'bericht.html'
         $Results | Export-SmtpTlsReport -Path $path -Culture de-DE
@@ -206,7 +206,7 @@ Describe 'A German report' -Skip:([bool]$BedSkipReason -or $NoBrowser) {
     }
 }
 
-Describe 'A report of 10,000 results' -Skip:([bool]$BedSkipReason -or $NoBrowser) {
+Describe 'A report of 10,000 results' -Skip:([bool]$BedSkipReason -or $NoBrowser) -Tag 'Postfix', 'Chromium' {
     It 'opens with one page of rows and pages through all of them' {
         $path = Join-Path $WorkDir 'fleet.html'
         $many = foreach ($i in 1..2000) { $Results }

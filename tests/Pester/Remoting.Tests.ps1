@@ -106,7 +106,7 @@ AfterAll {
     if ($SshDir) { Remove-Item -LiteralPath $SshDir -Recurse -Force -ErrorAction Ignore }
 }
 
-Describe 'Results through PowerShell remoting over SSH' -Skip:([bool]$BedSkipReason -or $NoSsh) {
+Describe 'Results through PowerShell remoting over SSH' -Skip:([bool]$BedSkipReason -or $NoSsh) -Tag 'Postfix', 'OpenSsh' {
     It 'really ran on the far side of a remoting session' {
         $Session.Transport | Should -Be 'SSH'
         $Streamed | Should -HaveCount 3

@@ -118,7 +118,7 @@ AfterAll {
     Stop-OwnSmtpTestBed
 }
 
-Describe 'Send-SmtpTestMessage -AccessToken against Postfix with Dovecot validating the JWT' {
+Describe 'Send-SmtpTestMessage -AccessToken against Postfix with Dovecot validating the JWT' -Tag 'Postfix', 'Dovecot' {
     It 'a valid token: OAUTHBEARER inside TLS, accepted, in the Maildir, and the token is nowhere in the output' {
         if (Skip-WithoutPostfix) { return }
         $token = New-TestAccessToken
@@ -206,7 +206,7 @@ Describe 'Send-SmtpTestMessage -AccessToken against Postfix with Dovecot validat
     }
 }
 
-Describe 'Send-SmtpTestMessage -ClientCertificate against Postfix asking for client certificates' {
+Describe 'Send-SmtpTestMessage -ClientCertificate against Postfix asking for client certificates' -Tag 'Postfix' {
     It 'the known certificate as <Form>: the server asked, the certificate went, the message is in the Maildir' -ForEach @(
         @{ Form = 'PFX with password'; Kind = 'Pfx' }
         @{ Form = 'PEM with its key'; Kind = 'Pem' }
@@ -282,7 +282,7 @@ Describe 'Send-SmtpTestMessage -ClientCertificate against Postfix asking for cli
     }
 }
 
-Describe 'Test-SmtpTls reports client-certificate requests and typed extensions' {
+Describe 'Test-SmtpTls reports client-certificate requests and typed extensions' -Tag 'Postfix' {
     It 'client-cert: the request and the CA name Postfix sent; oauth: no request' {
         if (Skip-WithoutPostfix) { return }
         $entry = $Bed.Scenarios.'client-cert'
@@ -312,7 +312,7 @@ Describe 'Test-SmtpTls reports client-certificate requests and typed extensions'
     }
 }
 
-Describe 'Send-SmtpTestMessage -RequireTls against a real server without REQUIRETLS' {
+Describe 'Send-SmtpTestMessage -RequireTls against a real server without REQUIRETLS' -Tag 'Postfix' {
     It 'Postfix 3.7 does not advertise REQUIRETLS: RequireTlsNotOffered, no MAIL FROM, nothing delivered' {
         if (Skip-WithoutPostfix) { return }
         $sent = Send-Scenario client-cert -With @{ RequireTls = $true; ClientCertificate = $Bed.Scenarios.'client-cert'.KnownClientPem }
@@ -325,7 +325,7 @@ Describe 'Send-SmtpTestMessage -RequireTls against a real server without REQUIRE
     }
 }
 
-Describe 'REQUIRETLS against the scripted server that advertises and checks it' {
+Describe 'REQUIRETLS against the scripted server that advertises and checks it' -Tag 'Scripted' {
     BeforeAll {
         # The scripted server's own self-signed certificate, trusted exactly.
         $script:HostileCertificate = Join-Path $Bed.Root 'hostile/tls-certificate.pem'

@@ -31,7 +31,7 @@ AfterAll {
     if ($WorkDir) { Remove-Item -LiteralPath $WorkDir -Recurse -Force -ErrorAction Ignore }
 }
 
-Describe 'The scheduled check from the README' -Skip:([bool]$BedSkipReason) {
+Describe 'The scheduled check from the README' -Skip:([bool]$BedSkipReason) -Tag 'Postfix' {
     It 'exits 0 and writes CSV, HTML and JSON lines when every server passes' {
         $run = Invoke-ScheduledCheck -Scenario good -Folder passing
         $run.ExitCode | Should -Be 0 -Because $run.Output

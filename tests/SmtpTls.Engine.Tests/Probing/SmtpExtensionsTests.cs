@@ -2,6 +2,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Probing;
 
+[Trait("Against", "Unit")]
 public class SmtpExtensionsTests
 {
     [Fact]

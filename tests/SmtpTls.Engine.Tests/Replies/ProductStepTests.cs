@@ -6,6 +6,7 @@ using Xunit;
 namespace SmtpTls.Tests.Replies;
 
 /// <summary>Steps name the commands of the product the text names, and stay product-neutral otherwise.</summary>
+[Trait("Against", "Unit")]
 public class ProductStepTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -10,6 +10,7 @@ namespace SmtpTls.Tests.Replies;
 /// The server corpus (<c>Replies/Corpus/servers.tsv</c>, rows checked one by one by <see cref="CorpusReplyTests"/>):
 /// its size and spread, and the accuracy per corpus file and family, printed for the record.
 /// </summary>
+[Trait("Against", "Unit")]
 public class ServerCorpusTests
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
