@@ -21,7 +21,10 @@ internal static class CommandArgument
     /// Whether <paramref name="value"/> is a host name (RFC 1123 labels of letters, digits and inner
     /// hyphens, up to 253 characters; an internationalized name in its ASCII form), an IPv4 address in
     /// dotted form or an IPv6 address (bare, in brackets, or as <c>IPv6:</c>); if so, <paramref name="argument"/>
-    /// is the form to put into a command: a host name or IPv4 address bare, an IPv6 address single-quoted.
+    /// is the form to put into a command: bare where PowerShell reads the bare word as that very string
+    /// (a name that starts with a letter, a dotted-quad IPv4 address), else single-quoted (a name that
+    /// starts with a digit, which PowerShell could read as a number such as <c>1kb</c> or <c>1.5</c>;
+    /// an IPv6 address). Bare forms keep commands usable in a POSIX shell too.
     /// </summary>
     public static bool TryHost(string? value, out string argument)
     {
@@ -80,12 +83,18 @@ internal static class CommandArgument
             }
         }
 
+        if (IsDottedQuad(ascii))
+        {
+            argument = ascii;
+            return true;
+        }
+
         if (!IsHostName(ascii))
         {
             return false;
         }
 
-        argument = ascii;
+        argument = ascii[0] is >= 'a' and <= 'z' or >= 'A' and <= 'Z' ? ascii : SingleQuoted(ascii);
         return true;
     }
 
@@ -111,6 +120,25 @@ internal static class CommandArgument
         }
 
         return builder.Append('\'').ToString();
+    }
+
+    private static bool IsDottedQuad(string text)
+    {
+        var parts = text.Split('.');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.Length is 0 or > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 255)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsHostName(string name)

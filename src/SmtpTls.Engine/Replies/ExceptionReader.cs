@@ -20,13 +20,21 @@ internal static class ExceptionReader
     /// <summary>The most exceptions of one chain that are read.</summary>
     public const int MaxExceptions = 32;
 
+    /// <summary>Ends a message that was cut at the input limit.</summary>
+    public const string CutMarker = " [...cut]";
+
     private static readonly Regex ServerResponse = new(@"(?:server response was|server replied|response was|Serverantwort war|Serverantwort lautete)[:\s]+(?<rest>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(250));
 
     /// <summary>
     /// Reads <paramref name="exception"/>: a resolution already attached in
     /// <c>Data["SmtpTls.Resolution"]</c> (the first found, outermost first), and the text.
     /// </summary>
-    public static (string Text, SmtpErrorResolution? Attached, bool Truncated) Read(Exception exception)
+    /// <returns>
+    /// The text; the attached resolution; whether the chain had more than <see cref="MaxExceptions"/>
+    /// exceptions (the rest unread); whether the messages were longer than
+    /// <see cref="SmtpErrorResolver.MaxInputChars"/> (cut there, with <see cref="CutMarker"/>, never dropped).
+    /// </returns>
+    public static (string Text, SmtpErrorResolution? Attached, bool ChainCut, bool TextCut) Read(Exception exception)
     {
         var lines = new List<string>();
         var seen = new HashSet<Exception>(IdentityComparer.Instance);
@@ -36,6 +44,7 @@ internal static class ExceptionReader
         string? reply = null;
         var length = 0;
         var truncated = false;
+        var textCut = false;
 
         while (queue.Count > 0)
         {
@@ -61,9 +70,23 @@ internal static class ExceptionReader
             }
 
             var line = ex.GetType().FullName + ": " + message;
-            if (length + line.Length > SmtpErrorResolver.MaxInputChars)
+            var room = SmtpErrorResolver.MaxInputChars - length;
+            if (line.Length > room)
             {
-                truncated = true;
+                // Cut, with a marker, rather than dropped: the start of a huge message is what explains it.
+                textCut = true;
+                var keep = room - CutMarker.Length;
+                if (keep > 0)
+                {
+                    if (char.IsHighSurrogate(line[keep - 1]))
+                    {
+                        keep--;
+                    }
+
+                    lines.Add(line.Substring(0, keep) + CutMarker);
+                }
+
+                queue.Clear();
                 break;
             }
 
@@ -96,7 +119,7 @@ internal static class ExceptionReader
             lines.Insert(0, reply);
         }
 
-        return (string.Join("\n", lines), attached, truncated);
+        return (string.Join("\n", lines), attached, truncated, textCut);
     }
 
     private static SmtpErrorResolution? AttachedResolution(Exception ex)

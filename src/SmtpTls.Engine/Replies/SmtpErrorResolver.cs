@@ -92,7 +92,7 @@ public static class SmtpErrorResolver
             return Resolve(details!, effective);
         }
 
-        var (text, attached, truncated) = ExceptionReader.Read(exception);
+        var (text, attached, chainCut, textCut) = ExceptionReader.Read(exception);
         if (attached is not null)
         {
             return Relocalize(attached, effective);
@@ -104,9 +104,14 @@ public static class SmtpErrorResolver
         }
 
         var parsed = ReplyParser.Parse(text);
-        if (truncated)
+        if (chainCut)
         {
             parsed.Notes.Add(new KeyValuePair<string, object[]>("Resolve.Warning.ExceptionsTruncated", new object[] { ExceptionReader.MaxExceptions }));
+        }
+
+        if (textCut)
+        {
+            parsed.Notes.Add(new KeyValuePair<string, object[]>("Resolve.Warning.ExceptionTextCut", new object[] { MaxInputChars }));
         }
 
         return Build(parsed, effective, null, 0);

@@ -54,7 +54,17 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
         }
 
         // Refuse before connecting anywhere, so a nightly job fails fast instead of after the checks.
-        _outFilePath = GetUnresolvedProviderPathFromPSPath(OutFile);
+        // Only a file-system path: "Env:/X" or "Variable:/X" would otherwise become a file "X" in the working folder.
+        _outFilePath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile, out var provider, out _);
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException(LocalizedText.Format("Certificate.OutFile.NotFileSystem", EffectiveCulture, OutFile, provider.Name)),
+                "OutFileNotFileSystem",
+                ErrorCategory.InvalidArgument,
+                OutFile));
+        }
+
         if (!Force.IsPresent && (File.Exists(_outFilePath) || Directory.Exists(_outFilePath)))
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -147,8 +157,22 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
 
         try
         {
-            File.WriteAllText(_outFilePath, CertificatePem.Write(certificates), new UTF8Encoding(false));
+            // Checked again where it counts: a file created while the servers were checked is not overwritten without -Force.
+            var bytes = new UTF8Encoding(false).GetBytes(CertificatePem.Write(certificates));
+            using (var stream = new FileStream(_outFilePath, Force.IsPresent ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes, 0, bytes.Length);
+            }
+
             WriteVerbose(LocalizedText.Format("Certificate.OutFile.Written", EffectiveCulture, certificates.Count, servers, _outFilePath));
+        }
+        catch (IOException ex) when (!Force.IsPresent && (File.Exists(_outFilePath) || Directory.Exists(_outFilePath)))
+        {
+            WriteError(new ErrorRecord(
+                new IOException(LocalizedText.Format("Certificate.OutFile.Exists", EffectiveCulture, _outFilePath), ex),
+                "OutFileExists",
+                ErrorCategory.ResourceExists,
+                OutFile));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -14,6 +14,9 @@ public class CommandArgumentTests
     [InlineData("[2001:db8::1]", "'2001:db8::1'")]
     [InlineData("IPv6:2001:db8::1", "'2001:db8::1'")]
     [InlineData("b\u00fccher.example", "xn--bcher-kva.example")]
+    [InlineData("1kb", "'1kb'")]
+    [InlineData("1.5", "'1.5'")]
+    [InlineData("163.com", "'163.com'")]
     public void TryHost_AcceptsHostNamesAndAddressLiterals(string value, string argument)
     {
         Assert.True(CommandArgument.TryHost(value, out var actual));
