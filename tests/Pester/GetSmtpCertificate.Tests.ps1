@@ -316,6 +316,30 @@ Describe 'Get-SmtpCertificate -OutFile' -Tag 'Postfix' {
         Get-Content $path -Raw | Should -Match 'BEGIN CERTIFICATE'
     }
 
+    It 'does not overwrite a file created while the servers were checked (checked again at write time)' {
+        if (Skip-WithoutPostfix) { return }
+        $path = Join-Path $WorkDir 'created-meanwhile.pem'
+        Remove-Item -LiteralPath $path -ErrorAction Ignore
+        # BeginProcessing sees no file; the upstream command creates it before the chain is written.
+        $endpoint = Get-Endpoint good
+        $null = $endpoint | ForEach-Object { Set-Content -LiteralPath $path -Value 'created meanwhile'; $_ } |
+            Get-SmtpCertificate -ServerName $Bed.Scenarios.good.ServerName -OutFile $path -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.FullyQualifiedErrorId | Should -Contain 'OutFileExists,SmtpTls.Commands.GetSmtpCertificateCommand'
+        Get-Content $path -Raw | Should -Match 'created meanwhile'
+    }
+
+    It 'refuses a path of another provider (Env:) instead of writing a file of that name here' {
+        Push-Location $WorkDir
+        try {
+            { Get-SmtpCertificate -Server 127.0.0.1:1 -OutFile 'Env:/SMTPTLS_X' -TimeoutSeconds 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OutFileNotFileSystem,SmtpTls.Commands.GetSmtpCertificateCommand'
+            Test-Path -LiteralPath (Join-Path $WorkDir 'SMTPTLS_X') | Should -BeFalse
+            Test-Path Env:/SMTPTLS_X | Should -BeFalse
+        } finally {
+            Pop-Location
+        }
+    }
+
     It 'with several servers writes every chain, in input order' {
         if (Skip-WithoutPostfix) { return }
         $path = Join-Path $WorkDir 'two.pem'
