@@ -10,17 +10,7 @@
 # bound still fails where it should. Measured figures are in the run's output and in the issue notes.
 
 BeforeDiscovery {
-    $script:Cases = @(
-        @{ Name = 'endless-greeting'; Send = 'ReplyTooLong'; Test = 'NotSmtp' }
-        @{ Name = 'endless-continuation'; Send = 'TooManyReplyLines'; Test = 'NotSmtp' }
-        @{ Name = 'trickle'; Send = 'ReplyTooSlow'; Test = 'Timeout' }
-        @{ Name = 'echo-password'; Send = 'AuthenticationFailed'; Test = 'TlsNotOffered'; Password = 'Pa55-w0rd!x'; SendTlsMode = 'None' }
-        @{ Name = 'echo-password'; Send = 'AuthenticationFailed'; Test = 'TlsNotOffered'; Password = 'Zq'; SendTlsMode = 'None' }
-        @{ Name = 'echo-auth-line'; Send = 'AuthenticationFailed'; Test = 'TlsNotOffered'; Password = 'Pa55-w0rd!x'; SendTlsMode = 'None' }
-        @{ Name = 'escape-sequences'; Send = 'TlsNotAvailable'; Test = 'TlsNotAvailable' }
-        @{ Name = 'hostile-hostname'; Send = 'TlsNotAvailable'; Test = 'TlsNotAvailable' }
-        @{ Name = 'data-after-starttls'; Send = 'TlsHandshakeFailed'; Test = 'DataAfterStartTls' }
-    )
+    $script:Cases = & (Join-Path $PSScriptRoot 'Fixtures/HostileCases.ps1')
 }
 
 BeforeAll {
@@ -30,6 +20,7 @@ BeforeAll {
     $script:TimeoutSeconds = 2
     $script:CallDeadline = 4 * $script:TimeoutSeconds
     $script:Results = @{}
+    $Cases = & (Join-Path $PSScriptRoot 'Fixtures/HostileCases.ps1')
 
     # Every form the password can take on the wire (RFC 4616 PLAIN with an empty or repeated authzid,
     # LOGIN's separate base64 strings), padded and not.
@@ -56,25 +47,28 @@ BeforeAll {
         $null
     }
 
-    function Invoke-HostileCase {
-        param([hashtable] $Case)
-        $key = $Case.Name + '/' + $Case.Password
-        if ($script:Results.ContainsKey($key)) { return $script:Results[$key] }
-        $entry = $script:Bed.Hostile.($Case.Name)
-        $output = Join-Path ([System.IO.Path]::GetTempPath()) ("smtptls-hostile-" + [guid]::NewGuid().ToString('n') + '.json')
-        $arguments = @('-NoProfile', '-NonInteractive', '-File', $script:CaseScript, '-ModulePath', $script:ModulePath,
-            '-Address', $entry.Address, '-Port', $entry.Port, '-TimeoutSeconds', $script:TimeoutSeconds, '-OutputPath', $output)
-        if ($Case.Password) { $arguments += '-Password', $Case.Password }
-        if ($Case.SendTlsMode) { $arguments += '-SendTlsMode', $Case.SendTlsMode }
-        $log = & dotnet pwsh @arguments 2>&1 | Out-String
-        if (-not (Test-Path -LiteralPath $output)) { throw "The case script wrote no report: $log" }
-        $report = Get-Content -LiteralPath $output -Raw | ConvertFrom-Json
-        Remove-Item -LiteralPath $output
-        foreach ($row in $report) {
-            Write-Host ("    {0,-22} {1,-22} {2,6:n2} s {3,7:n1} MB  {4}" -f $Case.Name, $row.Cmdlet, $row.Seconds, $row.GrowthMB, ($row.Ids -join ','))
+    # All cases in one child pwsh: one start-up and one warm-up instead of one per case.
+    $cases = foreach ($case in $Cases) {
+        $entry = $script:Bed.Hostile.($case.Name)
+        [pscustomobject]@{ Key = $case.Name + '/' + $case.Password; Address = $entry.Address; Port = $entry.Port; Password = $case.Password; SendTlsMode = $case.SendTlsMode }
+    }
+    $casesPath = Join-Path ([System.IO.Path]::GetTempPath()) ("smtptls-hostile-" + [guid]::NewGuid().ToString('n') + '-cases.json')
+    $output = $casesPath -replace '-cases\.json$', '-report.json'
+    ConvertTo-Json -InputObject @($cases) | Set-Content -LiteralPath $casesPath -Encoding utf8
+    $log = & dotnet pwsh -NoProfile -NonInteractive -File $script:CaseScript -ModulePath $script:ModulePath -CasesPath $casesPath -TimeoutSeconds $script:TimeoutSeconds -OutputPath $output 2>&1 | Out-String
+    Remove-Item -LiteralPath $casesPath
+    if (-not (Test-Path -LiteralPath $output)) { throw "The case script wrote no report: $log" }
+    foreach ($case in (Get-Content -LiteralPath $output -Raw | ConvertFrom-Json)) {
+        $script:Results[$case.Key] = @($case.Rows)
+        foreach ($measured in $case.Rows) {
+            Write-Host ("    {0,-26} {1,-22} {2,6:n2} s {3,7:n1} MB  {4}" -f $case.Key, $measured.Cmdlet, $measured.Seconds, $measured.GrowthMB, ($measured.Ids -join ','))
         }
-        $script:Results[$key] = $report
-        $report
+    }
+    Remove-Item -LiteralPath $output
+
+    function Get-HostileReport {
+        param([hashtable] $Case)
+        $script:Results[$Case.Name + '/' + $Case.Password]
     }
 }
 
@@ -82,9 +76,9 @@ AfterAll { Stop-OwnSmtpTestBed }
 
 Describe 'Hostile server <Name> <Password>' -ForEach $Cases {
     BeforeAll {
-        $script:Report = Invoke-HostileCase $_
-        $script:Row = @{}
-        foreach ($r in $script:Report) { $script:Row[$r.Cmdlet] = $r }
+        $Report = Get-HostileReport $_
+        $Row = @{}
+        foreach ($r in $Report) { $Row[$r.Cmdlet] = $r }
     }
 
     It 'ends every cmdlet within the call deadline (4 x -TimeoutSeconds) and grows no cmdlet by 200 MB' {
@@ -133,7 +127,7 @@ Describe 'Hostile server <Name> <Password>' -ForEach $Cases {
 
 Describe 'Hostile server data-after-starttls (what is flagged)' {
     It 'Test-SmtpTls reports DataAfterStartTls and Send-SmtpTestMessage warns' {
-        $report = Invoke-HostileCase @{ Name = 'data-after-starttls' }
+        $report = Get-HostileReport @{ Name = 'data-after-starttls' }
         ($report | Where-Object Cmdlet -EQ 'Test-SmtpTls').Ids | Should -Contain 'DataAfterStartTls'
         ($report | Where-Object Cmdlet -EQ 'Send-SmtpTestMessage').Warnings -join "`n" | Should -Match 'Ready to start TLS'
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
+using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
 
 namespace SmtpTls.Certificates;
@@ -105,11 +106,12 @@ public static class CertificateAnalyzer
 
         return new SmtpCertificateInfo
         {
-            Subject = leaf.Subject,
-            CommonName = commonNames.LastOrDefault(),
-            DnsNames = dnsNames.ToArray(),
+            // Names in a certificate are the server's text too: control characters are shown escaped.
+            Subject = VisibleText.Escape(leaf.Subject)!,
+            CommonName = VisibleText.Escape(commonNames.LastOrDefault()),
+            DnsNames = dnsNames.Select(n => VisibleText.Escape(n)!).ToArray(),
             IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
-            Issuer = leaf.Issuer,
+            Issuer = VisibleText.Escape(leaf.Issuer)!,
             NotBefore = leaf.NotBefore,
             NotAfter = leaf.NotAfter,
             DaysUntilExpiry = (int)Math.Floor((notAfterUtc - nowUtc).TotalDays),
@@ -143,7 +145,7 @@ public static class CertificateAnalyzer
         var end = last >= 0 ? chain.Elements[last] : null;
         if (end is not null && ((chain.Flags | end.Flags) & X509ChainStatusFlags.PartialChain) != 0)
         {
-            info.MissingIssuer = end.Certificate.Issuer;
+            info.MissingIssuer = VisibleText.Escape(end.Certificate.Issuer);
             lastIsLeafOnly = !facts.Of(end.Certificate).IsCertificateAuthority;
             info.IncompleteChain = lastIsLeafOnly;
         }
@@ -219,8 +221,8 @@ public static class CertificateAnalyzer
         var facts = cache.Of(certificate);
         return new()
         {
-            Subject = certificate.Subject,
-            Issuer = certificate.Issuer,
+            Subject = VisibleText.Escape(certificate.Subject)!,
+            Issuer = VisibleText.Escape(certificate.Issuer)!,
             NotBefore = certificate.NotBefore,
             NotAfter = certificate.NotAfter,
             Thumbprint = facts.Thumbprint,

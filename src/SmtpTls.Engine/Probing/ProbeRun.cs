@@ -18,7 +18,7 @@ namespace SmtpTls.Probing;
 /// <summary>The state of one <see cref="SmtpTlsProbe.ProbeAsync"/> call: the dialogue, step by step, filling the result.</summary>
 internal sealed class ProbeRun
 {
-    private const int MaxTranscriptLines = 500;
+    private const int MaxTranscriptLines = SmtpReadLimits.MaxTranscriptLines;
 
     private readonly SmtpTlsProbeOptions _options;
     private readonly CultureInfo _culture;
@@ -937,12 +937,15 @@ internal sealed class ProbeRun
 
     private void Log(string line)
     {
+        // -Verbose relays what the transcript keeps and no more (SmtpReadLimits).
         lock (_transcript)
         {
-            if (_transcript.Count < MaxTranscriptLines)
+            if (_transcript.Count >= MaxTranscriptLines)
             {
-                _transcript.Add(line);
+                return;
             }
+
+            _transcript.Add(line);
         }
 
         _options.Transcript?.Invoke(line);

@@ -1,20 +1,18 @@
 <#
 .SYNOPSIS
-    Runs the four cmdlets against one hostile server in this (fresh) process and reports, per cmdlet,
-    the time, the working-set growth and every text the user could see or keep, as JSON.
+    Runs the four cmdlets against each hostile server in this (fresh) process and reports, per case and
+    cmdlet, the time, the working-set growth and every text the user could see or keep, as JSON.
 .DESCRIPTION
-    Started by HostileServers.Tests.ps1 in a child pwsh, so a flood that got through would show up as this
-    process's growth and could not take the test run down with it. Memory: the peak resident set is reset
+    Started by HostileServers.Tests.ps1 in one child pwsh for all cases, so a flood that got through would
+    show up as this process's growth and could not take the test run down with it. Memory: the peak resident set is reset
     before each cmdlet (Linux /proc/self/clear_refs, value 5) and read after it (PeakWorkingSet64 =
     VmHWM); where the reset is not possible the working set is sampled every 10 ms instead.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $Address,
-    [Parameter(Mandatory)] [int] $Port,
+    # JSON array of { Key, Address, Port, Password, SendTlsMode }.
+    [Parameter(Mandatory)] [string] $CasesPath,
     [Parameter(Mandatory)] [int] $TimeoutSeconds,
-    [string] $Password,
-    [ValidateSet('None', 'Auto')] [string] $SendTlsMode = 'Auto',
     [Parameter(Mandatory)] [string] $OutputPath
 )
 
@@ -113,27 +111,31 @@ function Measure-Cmdlet {
     }
 }
 
-$target = "${Address}:$Port"
-$sendParameters = @{
-    Server         = $Address
-    Port           = $Port
-    From           = 'sender@smtptls.test'
-    To             = 'rcpt@smtptls.test'
-    TlsMode        = $SendTlsMode
-    TimeoutSeconds = $TimeoutSeconds
-    Verbose        = $true
-}
-if ($Password) {
-    $sendParameters.Credential = [pscredential]::new('tester@smtptls.test', (ConvertTo-SecureString $Password -AsPlainText -Force))
-    $sendParameters.AllowInsecureAuthentication = $true
-}
+$cases = Get-Content -LiteralPath $CasesPath -Raw | ConvertFrom-Json
+$all = foreach ($case in $cases) {
+    $target = "$($case.Address):$($case.Port)"
+    $sendParameters = @{
+        Server         = $case.Address
+        Port           = $case.Port
+        From           = 'sender@smtptls.test'
+        To             = 'rcpt@smtptls.test'
+        TlsMode        = if ($case.SendTlsMode) { $case.SendTlsMode } else { 'Auto' }
+        TimeoutSeconds = $TimeoutSeconds
+        Verbose        = $true
+    }
+    if ($case.Password) {
+        $sendParameters.Credential = [pscredential]::new('tester@smtptls.test', (ConvertTo-SecureString $case.Password -AsPlainText -Force))
+        $sendParameters.AllowInsecureAuthentication = $true
+    }
 
-$sendErrors = $null
-$testResults = $null
-$report = @(
-    Measure-Cmdlet 'Test-SmtpTls' { Test-SmtpTls -Server $target -ServerName 'hostile.smtptls.test' -TimeoutSeconds $TimeoutSeconds -Verbose -OutVariable script:testResults }
-    Measure-Cmdlet 'Get-SmtpCertificate' { Get-SmtpCertificate -Server $target -ServerName 'hostile.smtptls.test' -TimeoutSeconds $TimeoutSeconds -Verbose }
-    Measure-Cmdlet 'Send-SmtpTestMessage' { Send-SmtpTestMessage @sendParameters -ErrorVariable script:sendErrors }
-    Measure-Cmdlet 'Resolve-SmtpError' { @($script:sendErrors) + @($script:testResults) | Where-Object { $_ } | Resolve-SmtpError -Verbose }
-)
-$report | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $OutputPath -Encoding utf8
+    $script:sendErrors = $null
+    $script:testResults = $null
+    $rows = @(
+        Measure-Cmdlet 'Test-SmtpTls' { Test-SmtpTls -Server $target -ServerName 'hostile.smtptls.test' -TimeoutSeconds $TimeoutSeconds -Verbose -OutVariable script:testResults }
+        Measure-Cmdlet 'Get-SmtpCertificate' { Get-SmtpCertificate -Server $target -ServerName 'hostile.smtptls.test' -TimeoutSeconds $TimeoutSeconds -Verbose }
+        Measure-Cmdlet 'Send-SmtpTestMessage' { Send-SmtpTestMessage @sendParameters -ErrorVariable script:sendErrors }
+        Measure-Cmdlet 'Resolve-SmtpError' { @($script:sendErrors) + @($script:testResults) | Where-Object { $_ } | Resolve-SmtpError -Verbose }
+    )
+    [pscustomobject]@{ Key = $case.Key; Rows = $rows }
+}
+ConvertTo-Json -InputObject @($all) -Depth 6 | Set-Content -LiteralPath $OutputPath -Encoding utf8
