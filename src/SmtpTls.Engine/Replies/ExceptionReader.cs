@@ -86,6 +86,9 @@ internal static class ExceptionReader
                     lines.Add(line.Substring(0, keep) + CutMarker);
                 }
 
+                // The chain is cut here too; it counts as too long only if it really has more than the limit.
+                var known = seen.Count + queue.Count + (ex is AggregateException wide ? wide.InnerExceptions.Count : ex.InnerException is null ? 0 : 1);
+                truncated = known > MaxExceptions;
                 queue.Clear();
                 break;
             }
