@@ -74,7 +74,7 @@ BeforeAll {
 
 AfterAll { Stop-OwnSmtpTestBed }
 
-Describe 'Hostile server <Name> <Password>' -ForEach $Cases {
+Describe 'Hostile server <Name> <Password>' -Tag 'Scripted' -ForEach $Cases {
     BeforeAll {
         $Report = Get-HostileReport $_
         $Row = @{}
@@ -125,7 +125,7 @@ Describe 'Hostile server <Name> <Password>' -ForEach $Cases {
     }
 }
 
-Describe 'Hostile server data-after-starttls (what is flagged)' {
+Describe 'Hostile server data-after-starttls (what is flagged)' -Tag 'Scripted' {
     It 'Test-SmtpTls reports DataAfterStartTls and Send-SmtpTestMessage warns' {
         $report = Get-HostileReport @{ Name = 'data-after-starttls' }
         ($report | Where-Object Cmdlet -EQ 'Test-SmtpTls').Ids | Should -Contain 'DataAfterStartTls'

@@ -82,7 +82,7 @@ BeforeAll {
     }
 }
 
-Describe 'Remediation commands for the host name <HostName>' -ForEach $Names {
+Describe 'Remediation commands for the host name <HostName>' -Tag 'Unit' -ForEach $Names {
     It 'are single literal calls in every input shape and both languages' {
         foreach ($template in $Templates) {
             # German for the first shape only: the commands are the same, the prose differs.
@@ -97,7 +97,7 @@ Describe 'Remediation commands for the host name <HostName>' -ForEach $Names {
     }
 }
 
-Describe 'Remediation commands: the checks can fail' {
+Describe 'Remediation commands: the checks can fail' -Tag 'Unit' {
     It 'rejects the command the issue reported, built the old way' {
         $old = "Test-SmtpTls -Server 'a$([char]0x2019);ni($([char]0x2019)/tmp/PWNED$([char]0x2019));#' -Port 587"
         { Assert-LiteralCommand -Command $old -HostName 'x' } | Should -Throw

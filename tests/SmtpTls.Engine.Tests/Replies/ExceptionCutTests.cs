@@ -6,6 +6,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Replies;
 
+[Trait("Against", "Unit")]
 public class ExceptionCutTests
 {
     [Fact]
