@@ -170,6 +170,12 @@ Describe 'Send-SmtpTestMessage -AccessToken against Postfix with Dovecot validat
         if (Skip-WithoutPostfix) { return }
         $credential = [pscredential]::new($Bed.Scenarios.oauth.UserName, (ConvertTo-SecureString $Bed.Scenarios.oauth.Password -AsPlainText -Force))
         $sent = Send-Scenario oauth -With @{ Credential = $credential }
+        # The test before leaves a request pending at Dovecot until smtpd gives up on it; an smtpd
+        # process reused afterwards may first answer "454 4.7.0 Temporary authentication failure:
+        # Connection lost to authentication server" and reconnect. Transient by definition: once more.
+        if (-not $sent.Result.Accepted -and "$($sent.Result.Reply)" -like '454 4.7.0 Temporary authentication failure*') {
+            $sent = Send-Scenario oauth -With @{ Credential = $credential }
+        }
 
         $sent.Result.Accepted | Should -BeTrue -Because $sent.Result.ErrorMessage
         (Get-Delivered oauth $sent.Result.MessageId).Count | Should -Be 1
