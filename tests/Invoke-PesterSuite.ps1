@@ -42,9 +42,10 @@ try {
     $configuration.Run.PassThru = $true
     $configuration.Run.Exit = $false
     $configuration.Output.Verbosity = 'Normal'
-    $configuration.TestResult.Enabled = $true
-    $configuration.TestResult.OutputFormat = 'JUnitXml'
-    $configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
+    # The JUnit file is written after the run (below), not by Invoke-Pester: Pester's writer throws on a
+    # control character in a failure message (a hostile server's ESC), and inside Invoke-Pester that
+    # throw loses the whole result, passed tests included.
+    $configuration.TestResult.Enabled = $false
 
     # Tests see PowerShell's default error handling, as a user's session would.
     $ErrorActionPreference = 'Continue'
@@ -52,6 +53,12 @@ try {
     $ErrorActionPreference = 'Stop'
     if ($null -eq $result) {
         throw 'Invoke-Pester returned no result object; see the errors above.'
+    }
+    try {
+        $result | Export-JUnitReport -Path (Join-Path $ResultsDirectory 'pester.xml')
+    }
+    catch {
+        Write-Warning "The JUnit report could not be written (the counts below are unaffected): $($_.Exception.Message -replace '\p{Cc}', '?')"
     }
     $summary.Passed = $result.PassedCount
     # A failing BeforeAll/discovery counts as a failure even though no test reports it.
