@@ -53,6 +53,7 @@ $PSStyle.OutputRendering = 'PlainText'
 $repoRoot = Split-Path $PSScriptRoot -Parent
 if (-not $BedRoot) { $BedRoot = Join-Path $repoRoot 'out/bench-testbed' }
 Import-Module (Join-Path $repoRoot 'tests/TestBed/SmtpTestBed.psm1') -Force
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 Import-Module (Join-Path $repoRoot 'tests/TestBed/FleetServer.psm1') -Force
 # The bed's servers share 127.0.0.1: no per-address politeness in a benchmark of the client.
 $unlimited = @{ ThrottleLimitPerAddress = 0 }
@@ -62,12 +63,6 @@ function Measure-Seconds([scriptblock] $Action) {
     $null = & $Action
     $watch.Stop()
     $watch.Elapsed.TotalSeconds
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    if ($sorted.Count % 2) { return $sorted[[math]::Floor($sorted.Count / 2)] }
-    ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
 }
 
 function Get-MachineBusyMilliseconds {
@@ -117,25 +112,16 @@ function Invoke-OpensslLoop {
 }
 
 function Invoke-Testssl {
-    <# testssl.sh -p on one endpoint in a private mount namespace with a loopback-only resolv.conf; returns seconds and its protocol lines. #>
+    <# testssl.sh -p on one endpoint (loopback-only resolver); returns seconds and its protocol lines. #>
     param([string] $Target)
-    $resolv = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-resolv-$PID.conf"
-    Set-Content -LiteralPath $resolv -Value 'nameserver 127.0.0.1'
-    try {
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $output = & unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && exec testssl --quiet --color 0 --warnings off --ip 127.0.0.1 --nodns none --starttls smtp -p "$2"' sh $resolv $Target 2>&1
-        $clock.Stop()
-        $offered = @($output | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*(SSLv\d|TLS 1(\.\d)?)\s+offered' } | ForEach-Object { ($_ -split '\s{2,}')[0].Trim() })
-        if ($offered.Count -eq 0) {
-            # unshare -m needs root (or a user namespace); a run that tested nothing is no measurement.
-            Write-Warning "testssl.sh reported no offered protocol (exit code $LASTEXITCODE): $($output -join "`n")"
-            return $null
-        }
-        [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Offered = $offered }
+    $run = Invoke-LoopbackTestssl -Target $Target -Checks '-p'
+    $offered = @($run.Output | Where-Object { $_ -match '^\s*(SSLv\d|TLS 1(\.\d)?)\s+offered' } | ForEach-Object { ($_ -split '\s{2,}')[0].Trim() })
+    if ($offered.Count -eq 0) {
+        # unshare -m needs root (or a user namespace); a run that tested nothing is no measurement.
+        Write-Warning "testssl.sh reported no offered protocol (exit code $($run.ExitCode)): $($run.Output -join "`n")"
+        return $null
     }
-    finally {
-        Remove-Item -LiteralPath $resolv -ErrorAction Ignore
-    }
+    [pscustomobject]@{ Seconds = $run.Seconds; Offered = $offered }
 }
 
 function Measure-DelayedFleet {

@@ -27,32 +27,18 @@ $PSStyle.OutputRendering = 'PlainText'
 $repoRoot = Split-Path $PSScriptRoot -Parent
 if (-not $BedRoot) { $BedRoot = Join-Path $repoRoot 'out/bench-deep-testbed' }
 Import-Module (Join-Path $repoRoot 'tests/TestBed/SmtpTestBed.psm1') -Force
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 function Invoke-TestsslRun {
-    <# One testssl.sh run on a STARTTLS endpoint with loopback-only name resolution; seconds, or $null when it could not run. #>
+    <# One testssl.sh run on a STARTTLS endpoint; seconds, or $null when it could not run or did not finish. #>
     param([string] $Target, [string[]] $Checks)
     if (-not ((Get-Command testssl -ErrorAction Ignore) -and (Get-Command unshare -ErrorAction Ignore))) { return $null }
-    $resolv = Join-Path ([IO.Path]::GetTempPath()) "smtptls-benchdeep-resolv-$PID.conf"
-    Set-Content -LiteralPath $resolv -Value 'nameserver 127.0.0.1'
-    try {
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $output = & unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec testssl --quiet --color 0 --warnings off --ip 127.0.0.1 --nodns none --starttls smtp "$@"' sh $resolv @Checks $Target 2>&1
-        $clock.Stop()
-        if (-not ($output -match 'Done ')) {
-            Write-Warning "testssl.sh $($Checks -join ' ') did not finish (exit code $LASTEXITCODE): $(($output | Select-Object -Last 5) -join "`n")"
-            return $null
-        }
-        $clock.Elapsed.TotalSeconds
+    $run = Invoke-LoopbackTestssl -Target $Target -Checks $Checks
+    if (-not ($run.Output -match 'Done ')) {
+        Write-Warning "testssl.sh $($Checks -join ' ') did not finish (exit code $($run.ExitCode)): $(($run.Output | Select-Object -Last 5) -join "`n")"
+        return $null
     }
-    finally {
-        Remove-Item -LiteralPath $resolv -ErrorAction Ignore
-    }
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    if ($sorted.Count % 2) { return $sorted[[math]::Floor($sorted.Count / 2)] }
-    ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
+    $run.Seconds
 }
 
 $load = if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { 'n/a' }
