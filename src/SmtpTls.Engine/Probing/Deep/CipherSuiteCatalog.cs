@@ -15,15 +15,20 @@ internal static class CipherSuiteCatalog
 {
     private static readonly Lazy<IReadOnlyList<CipherSuiteEntry>> Entries = new(Load);
     private static readonly Lazy<Dictionary<ushort, CipherSuiteEntry>> ByCode = new(() => Entries.Value.ToDictionary(e => e.Code));
+    private static readonly Lazy<Dictionary<SmtpTlsProtocol, ushort[]>> ByProtocol = new(() =>
+        ((SmtpTlsProtocol[])Enum.GetValues(typeof(SmtpTlsProtocol))).ToDictionary(
+            protocol => protocol,
+            protocol => Entries.Value
+                .Where(e => protocol == SmtpTlsProtocol.Tls13 ? e.FirstProtocol == "TLSv1.3" : e.FirstProtocol != "TLSv1.3" && (protocol == SmtpTlsProtocol.Tls12 || e.FirstProtocol != "TLSv1.2"))
+                .Select(e => e.Code)
+                .ToArray()));
 
     /// <summary>All suites of the catalog.</summary>
     public static IReadOnlyList<CipherSuiteEntry> All => Entries.Value;
 
     /// <summary>The suites a ClientHello for <paramref name="protocol"/> may offer (TLS 1.3 has its own five).</summary>
-    public static IReadOnlyList<ushort> ForProtocol(SmtpTlsProtocol protocol) => Entries.Value
-        .Where(e => protocol == SmtpTlsProtocol.Tls13 ? e.FirstProtocol == "TLSv1.3" : e.FirstProtocol != "TLSv1.3" && (protocol == SmtpTlsProtocol.Tls12 || e.FirstProtocol != "TLSv1.2"))
-        .Select(e => e.Code)
-        .ToArray();
+    /// <remarks>Computed once per version: every probe of every scan asks for these lists.</remarks>
+    public static IReadOnlyList<ushort> ForProtocol(SmtpTlsProtocol protocol) => ByProtocol.Value[protocol];
 
     /// <summary>The catalog entry of <paramref name="code"/>, or null for a suite we never offer.</summary>
     public static CipherSuiteEntry? Find(ushort code) => ByCode.Value.TryGetValue(code, out var entry) ? entry : null;
