@@ -62,6 +62,31 @@ internal sealed class KnowledgeBase
     /// <summary>Every text of the knowledge with a name, for completeness tests.</summary>
     public IReadOnlyList<(string Name, KnowledgeText Text)> AllTexts { get; private set; } = Array.Empty<(string, KnowledgeText)>();
 
+    /// <summary>The rules that explain a failure the engine detected itself, by failure key (<see cref="KnowledgeRule.Failures"/>).</summary>
+    public IReadOnlyDictionary<string, KnowledgeRule> RulesByFailure { get; private set; } = new Dictionary<string, KnowledgeRule>();
+
+    /// <summary>Every rule (meanings included) by its id.</summary>
+    public IReadOnlyDictionary<string, KnowledgeRule> RulesById { get; private set; } = new Dictionary<string, KnowledgeRule>();
+
+    /// <summary>
+    /// The rule for a failure the engine detected: of the rules keyed by one of its <c>Id/Detail</c> keys the one
+    /// tried first (priority, then order), else the rule keyed by the bare id; null when none is.
+    /// </summary>
+    public KnowledgeRule? MatchFailure(SmtpFailure failure)
+    {
+        KnowledgeRule? best = null;
+        foreach (var detail in failure.Details)
+        {
+            if (RulesByFailure.TryGetValue(failure.Id + "/" + detail, out var rule)
+                && (best is null || rule.Priority > best.Priority || (rule.Priority == best.Priority && rule.Order < best.Order)))
+            {
+                best = rule;
+            }
+        }
+
+        return best ?? (RulesByFailure.TryGetValue(failure.Id, out var general) ? general : null);
+    }
+
     /// <summary>Finds the first rule that matches, or null.</summary>
     /// <exception cref="RegexMatchTimeoutException">A rule's pattern timed out twice in a row.</exception>
     public KnowledgeRule? Match(ParsedInput input)
@@ -257,6 +282,22 @@ internal sealed class KnowledgeBase
         kb.Causes = causes;
         kb.Steps = steps;
         kb.Rules = rules.OrderByDescending(r => r.Priority).ThenBy(r => r.Order).ToArray();
+        var byFailure = new Dictionary<string, KnowledgeRule>(StringComparer.Ordinal);
+        foreach (var rule in kb.Rules)
+        {
+            foreach (var key in rule.Failures)
+            {
+                if (byFailure.TryGetValue(key, out var other))
+                {
+                    throw new InvalidDataException($"The failure key '{key}' names two rules: '{other.Id}' and '{rule.Id}'.");
+                }
+
+                byFailure[key] = rule;
+            }
+        }
+
+        kb.RulesByFailure = byFailure;
+        kb.RulesById = kb.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
         kb.EnhancedSubjects = subjects;
         kb.EnhancedDetails = details;
         kb.AllTexts = texts;
@@ -392,7 +433,8 @@ internal sealed class KnowledgeBase
                 Split((string?)e.Attribute("refs"), ';'),
                 Split((string?)e.Attribute("warn"), ' '),
                 Required(file, e, "source"),
-                summary);
+                summary,
+                failures: ReadFailureKeys(file, id, (string?)e.Attribute("failure")));
         }
         catch (FormatException ex)
         {
@@ -426,6 +468,22 @@ internal sealed class KnowledgeBase
             details[code] = new EnhancedCodeDetail(text, Required(file, e, "source"), (string?)e.Attribute("warn") ?? string.Empty);
             texts.Add(("enhanced detail " + code, text));
         }
+    }
+
+    /// <summary>The <c>failure</c> keys of a rule: <c>Id</c> or <c>Id/Detail</c>, letters and digits, separated by blanks.</summary>
+    private static IReadOnlyList<string> ReadFailureKeys(string file, string ruleId, string? value)
+    {
+        var keys = Split(value, ' ');
+        foreach (var key in keys)
+        {
+            var parts = key.Split('/');
+            if (parts.Length > 2 || parts.Any(p => p.Length == 0 || !p.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9')))
+            {
+                throw new InvalidDataException($"{file}: rule '{ruleId}' has the failure key '{key}' (use Id or Id/Detail).");
+            }
+        }
+
+        return keys;
     }
 
     private static IEnumerable<XElement> Section(XElement root, string section, string item)

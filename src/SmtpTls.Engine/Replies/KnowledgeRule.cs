@@ -40,8 +40,10 @@ internal sealed class KnowledgeRule
         string source,
         KnowledgeText? summary,
         IReadOnlyList<Regex>? required = null,
-        Regex? excluded = null)
+        Regex? excluded = null,
+        IReadOnlyList<string>? failures = null)
     {
+        Failures = failures ?? Array.Empty<string>();
         _required = required ?? Array.Empty<Regex>();
         _excluded = excluded;
         Id = id;
@@ -152,9 +154,24 @@ internal sealed class KnowledgeRule
     /// <summary>A summary that replaces the category's, or null.</summary>
     public KnowledgeText? Summary { get; }
 
+    /// <summary>
+    /// The failures the engine detects itself that this rule explains, by key: a finding or error id
+    /// (<c>TlsNotOffered</c>), or an id with a refinement (<c>Timeout/Handshake</c>); see <see cref="SmtpFailure"/>.
+    /// Empty for rules that only read text.
+    /// </summary>
+    public IReadOnlyList<string> Failures { get; }
+
+    /// <summary>A rule with failure keys and no condition on the text: it explains those failures only and never matches text.</summary>
+    public bool FailureOnly => Failures.Count > 0 && _codeAny && _escAny && Text is null && Hints.Count == 0 && _required.Count == 0;
+
     /// <summary>Whether the rule applies to <paramref name="input"/>; cheap conditions first, the regex last.</summary>
     public bool Matches(ParsedInput input)
     {
+        if (FailureOnly)
+        {
+            return false;
+        }
+
         if (!_codeAny && !MatchesCode(input.ReplyCode))
         {
             return false;

@@ -131,12 +131,44 @@ public static class SmtpErrorResolver
         }
 
         var effective = culture ?? CultureInfo.CurrentUICulture;
-        if (string.Equals(resolution.Culture, EffectiveCultureName(effective), StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(resolution.Input))
+        if (string.Equals(resolution.Culture, EffectiveCultureName(effective), StringComparison.OrdinalIgnoreCase))
         {
             return resolution;
         }
 
-        return Build(ReplyParser.Parse(resolution.Input), effective, resolution.Server, resolution.Port);
+        // A failure the engine resolved by its id has only the server's reply (often none) as input:
+        // its rule, named by RuleId, is taken again rather than guessed from that reply.
+        var failureRule = KnowledgeBase.Instance.RulesById.TryGetValue(resolution.RuleId ?? string.Empty, out var named) && named.Failures.Count > 0 ? named : null;
+        if (failureRule is null && string.IsNullOrEmpty(resolution.Input))
+        {
+            return resolution;
+        }
+
+        return Build(ReplyParser.Parse(resolution.Input ?? string.Empty), effective, resolution.Server, resolution.Port, failureRule);
+    }
+
+    /// <summary>
+    /// Resolves a failure the probe or the sender detected itself: a <see cref="SmtpFailure.Known"/> one by the rule
+    /// keyed by its id (the reply only for codes and the server software), the others by the reply or the
+    /// exception they carry, and by their id's rule when that text matches no rule. Null when nothing explains it.
+    /// </summary>
+    internal static SmtpErrorResolution? ResolveFailure(SmtpFailure failure, CultureInfo culture)
+    {
+        var kb = KnowledgeBase.Instance;
+        if (failure.IsKnown)
+        {
+            var rule = kb.MatchFailure(failure);
+            return rule is null ? null : Build(ReplyParser.Parse(failure.Reply ?? string.Empty), culture, null, 0, rule);
+        }
+
+        var resolution = failure.Exception is { } exception ? Resolve(exception, culture) : Resolve(failure.Text ?? failure.Reply ?? string.Empty, culture);
+        if (resolution.RuleId.Length == 0 && kb.MatchFailure(failure) is { } fallback)
+        {
+            var input = failure.Exception is null ? failure.Text ?? failure.Reply ?? string.Empty : resolution.Input;
+            return Build(ReplyParser.Parse(input), culture, null, 0, fallback);
+        }
+
+        return resolution;
     }
 
     /// <summary>
@@ -305,7 +337,12 @@ public static class SmtpErrorResolver
         return null;
     }
 
-    private static SmtpErrorResolution Build(ParsedInput parsed, CultureInfo culture, string? serverHint, int portHint)
+    /// <param name="parsed">The input, parsed.</param>
+    /// <param name="culture">The language of the texts.</param>
+    /// <param name="serverHint">The server to name when the input names none.</param>
+    /// <param name="portHint">The port to name when the input names none.</param>
+    /// <param name="failureRule">The rule of a failure the engine detected itself, taken instead of matching the text; null to match.</param>
+    private static SmtpErrorResolution Build(ParsedInput parsed, CultureInfo culture, string? serverHint, int portHint, KnowledgeRule? failureRule = null)
     {
         var kb = KnowledgeBase.Instance;
         var result = new SmtpErrorResolution
@@ -329,15 +366,15 @@ public static class SmtpErrorResolver
             warnings.Add(LocalizedText.Format(note.Key, culture, note.Value));
         }
 
-        if (parsed.Text.Trim().Length == 0)
+        if (parsed.Text.Trim().Length == 0 && failureRule is null)
         {
             warnings.Add(LocalizedText.Get("Error.EmptyInput", culture));
         }
 
-        KnowledgeRule? rule;
+        KnowledgeRule? rule = failureRule;
         try
         {
-            rule = kb.Match(parsed);
+            rule ??= kb.Match(parsed);
         }
         catch (RegexMatchTimeoutException)
         {
