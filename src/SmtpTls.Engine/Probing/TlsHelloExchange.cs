@@ -21,27 +21,12 @@ internal static class TlsHelloExchange
             (answer, text) => text is null ? TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed) : TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, text),
             cancellationToken);
 
-    /// <summary>Sends <paramref name="hello"/> and reads the server's whole cleartext first flight (the deep scan's certificates, OCSP and key exchange).</summary>
-    public static Task<Deep.TlsServerFlight> ExchangeFlightAsync(SmtpConnection connection, byte[] hello, CancellationToken cancellationToken) =>
-        SendAndReadAsync(
-            connection,
-            hello,
-            Deep.TlsServerFlightParser.MaxBytes,
-            (buffer, length) => Deep.TlsServerFlightParser.Parse(buffer, length),
-            Deep.TlsServerFlightParser.NeedsMore,
-            (flight, text) =>
-            {
-                flight.Hello = text is null ? TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed) : TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, text);
-                return flight;
-            },
-            cancellationToken);
-
     /// <summary>
     /// Writes the hello, then reads until <paramref name="parse"/> no longer asks for more; at the end of
     /// the stream or of the buffer, <paramref name="cutShort"/> turns the last parse into an answer
     /// (its text is null when nothing at all arrived).
     /// </summary>
-    private static async Task<T> SendAndReadAsync<T>(
+    internal static async Task<T> SendAndReadAsync<T>(
         SmtpConnection connection, byte[] hello, int maxBytes, Func<byte[], int, T> parse, Func<T, bool> needsMore, Func<T, string?, T> cutShort, CancellationToken cancellationToken)
     {
         await connection.WriteAsync(hello, cancellationToken).ConfigureAwait(false);

@@ -104,7 +104,7 @@ internal sealed class DeepProbeContext : IDisposable
                 try
                 {
                     connection.Log("C: <TLS ClientHello>");
-                    var flight = await TlsHelloExchange.ExchangeFlightAsync(connection, TlsClientHelloBuilder.Build(spec), CancellationToken).ConfigureAwait(false);
+                    var flight = await TlsServerFlightParser.ExchangeAsync(connection, TlsClientHelloBuilder.Build(spec), CancellationToken).ConfigureAwait(false);
                     connection.Log("S: <" + flight.Hello.Describe() + ">");
                     return flight;
                 }

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SmtpTls.Probing.Deep;
 
@@ -11,6 +13,21 @@ internal static class TlsServerFlightParser
 {
     /// <summary>A first flight with a long chain fits easily; more than this is not a server we can read.</summary>
     public const int MaxBytes = 128 * 1024;
+
+    /// <summary>Sends <paramref name="hello"/> and reads the server's whole cleartext first flight (the deep scan's certificates, OCSP and key exchange).</summary>
+    public static Task<TlsServerFlight> ExchangeAsync(SmtpConnection connection, byte[] hello, CancellationToken cancellationToken) =>
+        TlsHelloExchange.SendAndReadAsync(
+            connection,
+            hello,
+            MaxBytes,
+            (buffer, length) => Parse(buffer, length),
+            NeedsMore,
+            (flight, text) =>
+            {
+                flight.Hello = text is null ? TlsHelloAnswer.Of(TlsHelloAnswerKind.Closed) : TlsHelloAnswer.Of(TlsHelloAnswerKind.NotTls, text);
+                return flight;
+            },
+            cancellationToken);
 
     /// <summary>Parses <paramref name="length"/> bytes of <paramref name="data"/>; the flight's Hello is Incomplete when more are needed.</summary>
     public static TlsServerFlight Parse(byte[] data, int length)
