@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SmtpTls.Replies;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing;
 

@@ -12,6 +12,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
+using SmtpTls.Replies;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing;
 

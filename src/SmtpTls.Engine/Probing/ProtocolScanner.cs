@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing;
 

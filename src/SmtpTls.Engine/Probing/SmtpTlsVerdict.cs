@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing;
 

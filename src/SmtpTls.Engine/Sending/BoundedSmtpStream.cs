@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Sending;
 

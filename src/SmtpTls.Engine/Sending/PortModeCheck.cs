@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Sending;
 

@@ -6,6 +6,7 @@ using MailKit;
 using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Sending;
 

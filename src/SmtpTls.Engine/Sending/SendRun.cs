@@ -14,9 +14,9 @@ using MailKit.Security;
 using MimeKit;
 using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
-using ResolutionLookup = SmtpTls.Probing.ResolutionLookup;
-using SmtpConnection = SmtpTls.Probing.SmtpConnection;
-using TlsHandshake = SmtpTls.Probing.TlsHandshake;
+using ResolutionLookup = SmtpTls.Replies.ResolutionLookup;
+using SmtpConnection = SmtpTls.Smtp.SmtpConnection;
+using TlsHandshake = SmtpTls.Smtp.TlsHandshake;
 
 namespace SmtpTls.Sending;
 
@@ -755,7 +755,7 @@ internal sealed class SendRun
         }
     }
 
-    /// <summary>A cap of <see cref="SmtpTls.Probing.SmtpReadLimits"/> or a deadline the server broke, named by what it did.</summary>
+    /// <summary>A cap of <see cref="SmtpTls.Smtp.SmtpReadLimits"/> or a deadline the server broke, named by what it did.</summary>
     private SendFailure? LimitFailure(Exception ex, string stepText)
     {
         var limit = SmtpLimitExceededException.Find(ex);
@@ -776,10 +776,10 @@ internal sealed class SendRun
         {
             SmtpSendErrorIds.CallTimeout => LocalizedText.Format("Send.Error.CallTimeout", _culture, _request.Endpoint, _deadline.Call.TotalSeconds, stepText),
             SmtpSendErrorIds.ReplyTooSlow => LocalizedText.Format("Send.Error.ReplyTooSlow", _culture, _request.Endpoint, seconds, stepText),
-            SmtpSendErrorIds.TranscriptLimit => LocalizedText.Format("Send.Error.TranscriptLimit", _culture, _request.Endpoint, Probing.SmtpReadLimits.MaxSessionBytes),
-            SmtpSendErrorIds.ReplyTooLong => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLong", _culture, Probing.SmtpReadLimits.MaxLineLength)),
-            SmtpSendErrorIds.TooManyReplyLines => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.TooManyReplyLines", _culture, Probing.SmtpReadLimits.MaxReplyLines)),
-            _ => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLarge", _culture, Probing.SmtpReadLimits.MaxReplyBytes)),
+            SmtpSendErrorIds.TranscriptLimit => LocalizedText.Format("Send.Error.TranscriptLimit", _culture, _request.Endpoint, SmtpTls.Smtp.SmtpReadLimits.MaxSessionBytes),
+            SmtpSendErrorIds.ReplyTooLong => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLong", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxLineLength)),
+            SmtpSendErrorIds.TooManyReplyLines => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.TooManyReplyLines", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxReplyLines)),
+            _ => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLarge", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxReplyBytes)),
         };
 
         // After the whole content went out the server may have the message: say so rather than "nothing was sent".

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Sending;
 

@@ -4,7 +4,7 @@ using System.IO;
 namespace SmtpTls.Sending;
 
 /// <summary>
-/// The server exceeded one of the session's caps (<see cref="SmtpTls.Probing.SmtpReadLimits"/>): a
+/// The server exceeded one of the session's caps (<see cref="SmtpTls.Smtp.SmtpReadLimits"/>): a
 /// line, a reply or the session too long, or a step or the whole call too slow. Thrown from the
 /// bounded stream or the protocol logger, inside MailKit's read, so the session ends there.
 /// </summary>

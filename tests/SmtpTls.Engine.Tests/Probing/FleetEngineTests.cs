@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Certificates;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 using Xunit;
 
 namespace SmtpTls.Tests.Probing;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 using Xunit;
 
 namespace SmtpTls.Tests.Probing;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using SmtpTls.Certificates;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing.Deep;
 

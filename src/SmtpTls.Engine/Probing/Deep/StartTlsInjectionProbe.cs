@@ -2,6 +2,7 @@ using System;
 using System.Security.Authentication;
 using System.Text;
 using System.Threading.Tasks;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing.Deep;
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing.Deep;
 

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SmtpTls.Probing;
 using SmtpTls.Probing.Deep;
+using SmtpTls.Smtp;
 using Xunit;
 
 namespace SmtpTls.Tests.Probing.Deep;

@@ -1,4 +1,4 @@
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// The caps every SMTP byte the module reads is held to, by the probe's <see cref="SmtpReplyReader"/>

@@ -1,4 +1,4 @@
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>Names of TLS alert descriptions (RFC 8446, 6), for readable scan details.</summary>
 internal static class TlsAlerts

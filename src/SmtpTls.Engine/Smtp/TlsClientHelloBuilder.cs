@@ -4,7 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// Builds a ClientHello that offers exactly one protocol version, written byte by byte so that the

@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// One TCP connection to an SMTP server in plaintext: send a command, read a reply, each step

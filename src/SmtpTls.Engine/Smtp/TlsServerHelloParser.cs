@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// Decodes the first answer to a ClientHello: a ServerHello (possibly spread over several records),

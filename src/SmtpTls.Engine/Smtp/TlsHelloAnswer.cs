@@ -1,4 +1,4 @@
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>What kind of answer a ClientHello got.</summary>
 internal enum TlsHelloAnswerKind

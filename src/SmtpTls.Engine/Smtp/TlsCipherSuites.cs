@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// The cipher suites the hand-built ClientHello offers, with their IANA names, and the rule for

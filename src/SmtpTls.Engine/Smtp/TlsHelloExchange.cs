@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>Sends a hand-built ClientHello and reads what comes back, without continuing the handshake.</summary>
 internal static class TlsHelloExchange

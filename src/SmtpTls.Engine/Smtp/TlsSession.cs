@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using SmtpTls.Certificates;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>An established TLS layer over an SMTP connection, with what the handshake showed.</summary>
 internal sealed class TlsSession : IDisposable

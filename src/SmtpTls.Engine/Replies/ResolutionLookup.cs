@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using SmtpTls.Replies;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Replies;
 
 /// <summary>Asks the reply knowledge what a failure means; a failure of that lookup never spoils the verdict.</summary>
 internal static class ResolutionLookup

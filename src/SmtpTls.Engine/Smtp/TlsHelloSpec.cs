@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>What a hand-built ClientHello offers: one version, its suites, and the extensions a probe asks about.</summary>
 internal sealed class TlsHelloSpec

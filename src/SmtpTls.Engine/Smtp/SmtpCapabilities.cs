@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>Reads the EHLO answer: the keywords and the SASL mechanisms of the AUTH line.</summary>
 internal static class SmtpCapabilities

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>One complete SMTP reply: a three-digit code and its text lines (RFC 5321, 4.2).</summary>
 internal sealed class SmtpReply

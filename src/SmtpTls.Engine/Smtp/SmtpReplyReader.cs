@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Diagnostics;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// Reads SMTP replies from a plaintext stream with hard limits, so a hostile or broken peer (a

@@ -1,6 +1,6 @@
 using System;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>Maps between the module's protocol names and the wire version numbers of SSL/TLS.</summary>
 internal static class TlsVersions

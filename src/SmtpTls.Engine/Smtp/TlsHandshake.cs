@@ -9,7 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Certificates;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// The real TLS handshake through <see cref="SslStream"/>. The validation callback accepts every

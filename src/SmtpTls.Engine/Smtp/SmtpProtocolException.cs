@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using SmtpTls.Localization;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>The peer sent something that is not an SMTP reply (garbage, HTTP, an oversized line or reply).</summary>
 internal sealed class SmtpProtocolException : Exception

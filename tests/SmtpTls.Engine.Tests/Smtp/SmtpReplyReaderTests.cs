@@ -4,10 +4,10 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using SmtpTls.Probing;
+using SmtpTls.Smtp;
 using Xunit;
 
-namespace SmtpTls.Tests.Probing;
+namespace SmtpTls.Tests.Smtp;
 
 [Trait("Against", "Unit")]
 public class SmtpReplyReaderTests
