@@ -50,7 +50,7 @@ internal sealed class ProbeRun
         _options = options;
         _culture = options.Culture ?? CultureInfo.CurrentUICulture;
         _findings = new FindingList(_culture);
-        _heloName = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName() : options.HeloName!.Trim();
+        _heloName = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName.Get() : options.HeloName!.Trim();
     }
 
     public async Task<SmtpTlsResult> RunAsync(CancellationToken cancellationToken)
@@ -921,19 +921,6 @@ internal sealed class ProbeRun
         ex is TimeoutException or IOException or SocketException or ObjectDisposedException or SmtpProtocolException or AuthenticationException;
 
     private static void Forget(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-    private static string DefaultHeloName()
-    {
-        try
-        {
-            var name = Environment.MachineName.ToLowerInvariant();
-            return name.Length > 0 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.') ? name : "smtptls.invalid";
-        }
-        catch (InvalidOperationException)
-        {
-            return "smtptls.invalid";
-        }
-    }
 
     private void Note(string text) => Log("* " + text);
 

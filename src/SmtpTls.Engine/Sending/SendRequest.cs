@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using SmtpTls.Localization;
 using SmtpTls.Probing;
+using SmtpTls.Smtp;
 
 namespace SmtpTls.Sending;
 
@@ -107,7 +108,7 @@ internal sealed class SendRequest
             errors.Add(new SmtpSendInputError("To", null, LocalizedText.Get("Send.Error.NoRecipient", culture)));
         }
 
-        var helo = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName() : options.HeloName!.Trim();
+        var helo = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName.Get() : options.HeloName!.Trim();
         if (!HeloPattern.IsMatch(helo) || helo.Length > 255)
         {
             errors.Add(new SmtpSendInputError("HeloName", options.HeloName, LocalizedText.Format("Send.Error.InvalidHeloName", culture, options.HeloName)));
@@ -150,18 +151,5 @@ internal sealed class SendRequest
 
         errors.Add(new SmtpSendInputError(parameter, text, LocalizedText.Format("Send.Error.InvalidAddress", culture, parameter, text)));
         return null;
-    }
-
-    private static string DefaultHeloName()
-    {
-        try
-        {
-            var name = Environment.MachineName.ToLowerInvariant();
-            return name.Length > 0 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.') ? name : "smtptls.invalid";
-        }
-        catch (InvalidOperationException)
-        {
-            return "smtptls.invalid";
-        }
     }
 }
