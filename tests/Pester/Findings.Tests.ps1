@@ -1,4 +1,4 @@
-# Every finding id Test-SmtpTls documents (src/SmtpTls.Engine/Probing/SmtpTlsFindingId.cs, README
+# Every finding id Test-SmtpTls documents (src/SmtpTls.Engine/Findings/SmtpTlsFindingId.cs, README
 # "Finding id") provoked once against a server that really behaves that way: a Postfix scenario of
 # the test bed where a package can play it, a scripted hostile server where none can, a loopback
 # dnsmasq for the -Domain ids. A new id without a case here fails the first test.
@@ -98,7 +98,7 @@ AfterAll {
 
 Describe 'Finding ids' -Tag 'Unit' {
     It 'every id in SmtpTlsFindingId has a case in this file that provokes it' -ForEach @{ Covered = $CoveredIds } {
-        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Probing/SmtpTlsFindingId.cs')
+        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Findings/SmtpTlsFindingId.cs')
         $ids = @([regex]::Matches($source, 'public const string (\w+)') | ForEach-Object { $_.Groups[1].Value })
         $ids.Count | Should -BeGreaterThan 20
         $ids | Where-Object { $_ -notin $Covered } | Should -BeNullOrEmpty -Because 'each documented finding needs a server that provokes it'
@@ -107,7 +107,7 @@ Describe 'Finding ids' -Tag 'Unit' {
 
     It 'every id is in the README finding table' {
         $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
-        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Probing/SmtpTlsFindingId.cs')
+        $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Findings/SmtpTlsFindingId.cs')
         foreach ($id in [regex]::Matches($source, 'public const string (\w+)') | ForEach-Object { $_.Groups[1].Value }) {
             $readme | Should -Match "\b$id\b" -Because "$id is a finding users see"
         }
