@@ -9,10 +9,13 @@ function Start-NativeCommand {
     param(
         [Parameter(Mandatory)] [string] $FilePath,
         [string[]] $ArgumentList = @(),
-        [string] $InputText
+        [string] $InputText,
+        # For tools that write into the current directory (ldns-keygen); the caller's by default.
+        [string] $WorkingDirectory
     )
     $info = [Diagnostics.ProcessStartInfo]::new($FilePath)
     foreach ($argument in $ArgumentList) { $info.ArgumentList.Add($argument) }
+    if ($WorkingDirectory) { $info.WorkingDirectory = $WorkingDirectory }
     $info.UseShellExecute = $false
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
