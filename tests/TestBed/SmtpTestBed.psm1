@@ -68,6 +68,10 @@ function Start-SmtpTestBed {
     .PARAMETER Family
         The server families beside Postfix to start (exim, opensmtpd, dovecot; all by default, none with
         an empty list). They appear in the descriptor under Families.<family>.Scenarios.<kind>.
+    .PARAMETER SkipDnssec
+        Leaves out the DNSSEC part (Private/Dnssec*.ps1): NSD serving a signed test root and the DANE case
+        zones, unbound validating from the test root's key, posttls-finger as the DANE oracle. It needs the
+        'good' scenario and starts after the Postfix scenarios, whose ports and keys the TLSA records name.
     .PARAMETER HostileLifetimeSeconds
         The hostile server stops by itself after this long, even if nobody stops the bed.
     .EXAMPLE
@@ -79,6 +83,7 @@ function Start-SmtpTestBed {
         [string] $Root = $script:DefaultRoot,
         [string[]] $Scenario = @($script:Scenarios.Keys),
         [ValidateSet('exim', 'opensmtpd', 'dovecot')] [string[]] $Family = @('exim', 'opensmtpd', 'dovecot'),
+        [switch] $SkipDnssec,
         [ValidateRange(10, 86400)] [int] $HostileLifetimeSeconds = 3600
     )
     $Root = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Root)
@@ -108,9 +113,11 @@ function Start-SmtpTestBed {
             Hostile          = [ordered]@{}
             Accounts         = [ordered]@{}
             Families         = [ordered]@{}
+            Dnssec           = [ordered]@{ Available = $false; Reason = $(if ($SkipDnssec) { 'not started (-SkipDnssec)' } else { 'needs the Postfix scenarios' }) }
         }
         $instances = @()
         $families = @()
+        $dnssec = $null
         $problem = Get-PostfixPrerequisiteProblem
         if ($problem) {
             Write-Warning "SmtpTls test bed: Postfix scenarios skipped: $problem."
@@ -139,6 +146,20 @@ function Start-SmtpTestBed {
             # Exim, OpenSMTPD, Dovecot submission (Private/ServerFamilies.ps1); Dovecot relays to Postfix 'good'.
             $relayPort = @($instances | Where-Object Name -eq 'good' | ForEach-Object { $_.Entry.Port })[0]
             $families = @(Start-ServerFamily -Family $Family -InstanceBase $instanceBase -PkiDirectory $pki -Account $account -RelayPort $relayPort)
+            # The DNSSEC bed (Private/Dnssec*.ps1): its TLSA records name the scenarios' ports and keys.
+            if (-not $SkipDnssec) {
+                $scenarioEntries = [ordered]@{}
+                foreach ($instance in $instances) { $scenarioEntries[$instance.Name] = $instance.Entry }
+                $dnssecProblem = Get-DnssecPrerequisiteProblem
+                if ($dnssecProblem) {
+                    Write-Warning "SmtpTls test bed: DNSSEC part skipped: $dnssecProblem."
+                    $descriptor.Dnssec.Reason = $dnssecProblem
+                }
+                else {
+                    $dnssec = Start-DnssecBed -Root $Root -Scenarios $scenarioEntries -CaFile (Join-Path $pki 'root-ca.pem') -IntermediateFile (Join-Path $pki 'intermediate-ca.pem')
+                    Write-Verbose "DNSSEC zones signed, NSD and unbound starting after $($clock.ElapsedMilliseconds) ms"
+                }
+            }
 
             $descriptor.Available = $true
             $descriptor.CaFile = Join-Path $pki 'root-ca.pem'
@@ -157,6 +178,11 @@ function Start-SmtpTestBed {
             Wait-PostfixInstance -Instance $instances
             Write-Verbose "Postfix instances answering after $($clock.ElapsedMilliseconds) ms"
         }
+        if ($dnssec) {
+            Wait-DnssecBed -Started $dnssec
+            $descriptor.Dnssec = $dnssec.Descriptor
+            Write-Verbose "DNSSEC resolver validating after $($clock.ElapsedMilliseconds) ms"
+        }
         if ($families) {
             $descriptor.Families = Wait-ServerFamily -Started $families
             Write-Verbose "server families answering after $($clock.ElapsedMilliseconds) ms"
@@ -170,7 +196,7 @@ function Start-SmtpTestBed {
     }
 
     $descriptorPath = Join-Path $Root 'testbed.json'
-    $descriptor | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $descriptorPath
+    $descriptor | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $descriptorPath
     Write-Verbose "SmtpTls test bed up in $($clock.ElapsedMilliseconds) ms: $descriptorPath"
     Get-SmtpTestBed -Root $Root
 }
@@ -196,6 +222,7 @@ function Stop-SmtpTestBed {
     Stop-PostfixInstance -InstanceBase (Get-InstanceBase -Root $Root)
     Stop-DovecotSaslProvider -InstanceBase (Get-InstanceBase -Root $Root)
     Stop-ServerFamily -InstanceBase (Get-InstanceBase -Root $Root)
+    Stop-DnssecBed -Root $Root
     Write-Verbose "Postfix instances stopped after $($clock.ElapsedMilliseconds) ms"
     Stop-HostileServer -Directory (Join-Path $Root 'hostile')
     Write-Verbose "hostile server stopped after $($clock.ElapsedMilliseconds) ms"
@@ -236,4 +263,5 @@ function Get-ScenarioEntry {
 }
 
 Export-ModuleMember -Function Start-SmtpTestBed, Stop-SmtpTestBed, Get-SmtpTestBed, Get-SmtpTestBedPrerequisite,
-    Get-SmtpTestBedMessage, Get-SmtpTestBedQueue, Clear-SmtpTestBedMail
+    Get-SmtpTestBedMessage, Get-SmtpTestBedQueue, Clear-SmtpTestBedMail,
+    Get-SmtpTestBedDnssec, Get-SmtpTestBedDnssecCase, Invoke-SmtpTestBedDaneOracle, Invoke-SmtpTestBedDnsQuery
