@@ -22,7 +22,7 @@ $env:NO_COLOR = '1'
 $summary = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Errored = $true; SkippedTests = @(); Against = [ordered]@{} }
 # What a test runs against (README, "What the tests run against"): Pester tags on Describe or It, xunit
 # [Trait("Against", ...)]. build.ps1 prints the counts per suite.
-$againstTags = 'Postfix', 'Dnsmasq', 'OpenSsl', 'Exim', 'OpenSmtpd', 'Dovecot', 'Chromium', 'OpenSsh', 'Scripted', 'Unit'
+$againstTags = 'Postfix', 'Dnsmasq', 'Unbound', 'OpenSsl', 'Exim', 'OpenSmtpd', 'Dovecot', 'Chromium', 'OpenSsh', 'Scripted', 'Unit'
 
 function Get-EffectiveTag($test) {
     <# A test's own tags and those of every block around it: tags go on Describe or It. #>
