@@ -55,7 +55,7 @@ AfterAll {
 Describe "DNSSEC bed: unbound validates the test zones from the test root's key$SkipNote" -Tag 'Dnssec', 'Unbound' -Skip:$SkipBed {
     It 'is up, on its own loopback addresses, with a trust anchor as DS and as DNSKEY' {
         $Dnssec.Available | Should -BeTrue
-        $Dnssec.Resolver.Address | Should -Be '127.0.0.153'
+        $Dnssec.Resolver.Address | Should -Match '^127\.'
         $Dnssec.Resolver.Port | Should -Be 53
         $Dnssec.Authoritative.Address | Should -Match '^127\.'
         $ds = @(Get-Content -LiteralPath $Dnssec.TrustAnchorFile | Where-Object { $_ -and -not $_.StartsWith(';') })

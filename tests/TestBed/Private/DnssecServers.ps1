@@ -1,16 +1,19 @@
 # Part of tests/TestBed/SmtpTestBed.psm1 (dot-sourced into the module scope: $script: variables are the module's).
 # The DNSSEC bed's servers: NSD 4.6 serves the signed test root, test. and the case zones (DnssecZones.ps1);
-# unbound 1.17 validates from the test root's trust anchor only. Both on loopback addresses of their own,
-# port 53, because posttls-finger (the DANE oracle, DaneOracle.ps1) resolves through the libc resolver,
-# which knows no port. Each runs in the foreground (-d) with its own configuration, pid file and log
-# under <bed root>/dnssec; nothing here touches the system's NSD or unbound.
+# unbound 1.17 validates from the test root's trust anchor only. unbound listens on port 53 of a loopback
+# address of the bed's own, because posttls-finger (the DANE oracle, DaneOracle.ps1) resolves through the
+# libc resolver, which knows no port; NSD on port 53 of the next address, because the delegations (NS
+# ns.test, glue A) can only name an address. The pair is 127.0.0.153/154, or the first free pair of
+# 127.0.53.1-100 when another bed (another clone, another helper) holds it. Each runs
+# in the foreground (-d) with its own configuration, pid file and log under <bed root>/dnssec; nothing here
+# touches the system's NSD or unbound.
 #
 # Nothing can leave loopback: unbound has no forwarders and a stub zone for "." (so its built-in root
 # hints are never used), sends only from 127.0.0.153, and every query and every upstream reply is logged
 # (verbosity 2: "reply from <zone> <address>#<port>"), which the self-check reads.
 
-$script:DnssecResolverAddress = '127.0.0.153'
-$script:DnssecAuthoritativeAddress = '127.0.0.154'
+# Resolver and authoritative address pairs, tried in order.
+$script:DnssecAddressPairs = @(, @('127.0.0.153', '127.0.0.154')) + @(0..49 | ForEach-Object { , @("127.0.53.$(2 * $_ + 1)", "127.0.53.$(2 * $_ + 2)") })
 $script:DnssecPort = 53
 $script:DnssecTools = 'nsd', 'unbound', 'ldns-keygen', 'ldns-signzone', 'dig', 'posttls-finger', 'unshare', 'mount'
 
@@ -37,13 +40,13 @@ function Write-NsdConfiguration {
     .SYNOPSIS
         nsd.conf: the zones, a pid file, log and state in the bed's folder, no privilege drop, no control socket.
     #>
-    param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [object[]] $Zone)
+    param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [object[]] $Zone, [Parameter(Mandatory)] [psobject] $Endpoint)
     $path = Join-Path $Directory 'nsd.conf'
     $lines = [Collections.Generic.List[string]]::new()
     $lines.AddRange([string[]]@(
             '# SmtpTls test bed: the authoritative server of the DNSSEC bed (generated at bed start).'
             'server:'
-            "  ip-address: $($script:DnssecAuthoritativeAddress)@$($script:DnssecPort)"
+            "  ip-address: $($Endpoint.Authoritative)@$($script:DnssecPort)"
             '  do-ip6: no'
             '  username: ""'
             '  chroot: ""'
@@ -73,14 +76,14 @@ function Write-UnboundConfiguration {
     .SYNOPSIS
         unbound.conf: validating, loopback only, only the test root's trust anchor, "." stubbed to NSD.
     #>
-    param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [string] $TrustAnchorFile)
+    param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [string] $TrustAnchorFile, [Parameter(Mandatory)] [psobject] $Endpoint)
     $path = Join-Path $Directory 'unbound.conf'
     Set-Content -LiteralPath $path -Value @(
         '# SmtpTls test bed: the validating resolver of the DNSSEC bed (generated at bed start).'
         'server:'
-        "  interface: $($script:DnssecResolverAddress)@$($script:DnssecPort)"
+        "  interface: $($Endpoint.Resolver)@$($script:DnssecPort)"
         # Queries to the authoritative server leave from this loopback address only.
-        "  outgoing-interface: $($script:DnssecResolverAddress)"
+        "  outgoing-interface: $($Endpoint.Resolver)"
         '  do-ip4: yes'
         '  do-ip6: no'
         '  do-udp: yes'
@@ -117,26 +120,38 @@ function Write-UnboundConfiguration {
         # Every name is below ".", so this stub replaces the root hints: nothing is asked of the internet's root servers.
         'stub-zone:'
         '  name: "."'
-        "  stub-addr: $($script:DnssecAuthoritativeAddress)@$($script:DnssecPort)"
+        "  stub-addr: $($Endpoint.Authoritative)@$($script:DnssecPort)"
     )
     $path
 }
 
-function Assert-DnssecAddressFree {
+function Test-DnssecPortFree {
     <#
     .SYNOPSIS
-        Fails with the owner's command line when something already listens on the address's port 53 (a system NSD or unbound, say).
+        Whether nothing listens on a port of an address, UDP and TCP (a DNS server needs both).
     #>
-    param([Parameter(Mandatory)] [string] $Address)
+    param([Parameter(Mandatory)] [string] $Address, [Parameter(Mandatory)] [int] $Port)
     foreach ($type in 'Stream', 'Dgram') {
-        $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]$type,
-            $(if ($type -eq 'Stream') { [Net.Sockets.ProtocolType]::Tcp } else { [Net.Sockets.ProtocolType]::Udp }))
-        try { $socket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Parse($Address), $script:DnssecPort)) }
-        catch {
-            throw "The DNSSEC bed needs $($Address):$($script:DnssecPort) ($type), which is taken: $($_.Exception.Message). A DNS server listening on all addresses (a system NSD, unbound, dnsmasq) must be stopped or bound to its own address."
-        }
+        $protocol = if ($type -eq 'Stream') { [Net.Sockets.ProtocolType]::Tcp } else { [Net.Sockets.ProtocolType]::Udp }
+        $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::InterNetwork, [Net.Sockets.SocketType]$type, $protocol)
+        try { $socket.Bind([Net.IPEndPoint]::new([Net.IPAddress]::Parse($Address), $Port)) }
+        catch [Net.Sockets.SocketException] { return $false }
         finally { $socket.Dispose() }
     }
+    $true
+}
+
+function Find-DnssecEndpoint {
+    <#
+    .SYNOPSIS
+        The bed's DNS addresses: the first pair whose port 53 is free on both (resolver, authoritative server).
+    #>
+    foreach ($pair in $script:DnssecAddressPairs) {
+        if ((Test-DnssecPortFree -Address $pair[0] -Port $script:DnssecPort) -and (Test-DnssecPortFree -Address $pair[1] -Port $script:DnssecPort)) {
+            return [pscustomobject]@{ Resolver = $pair[0]; Authoritative = $pair[1] }
+        }
+    }
+    throw "The DNSSEC bed needs port 53 of two loopback addresses (127.0.0.153/154, or a pair of 127.0.53.1-100), and all are taken. A DNS server listening on all addresses (a system NSD, unbound, dnsmasq) must be stopped or bound to its own address."
 }
 
 function Start-DnssecDaemon {
@@ -173,14 +188,13 @@ function Start-DnssecBed {
     $directory = Get-DnssecDirectory -Root $Root
     if (Test-Path -LiteralPath $directory) { Remove-Item -LiteralPath $directory -Recurse -Force }
     New-BedDirectory $directory
-    Assert-DnssecAddressFree -Address $script:DnssecResolverAddress
-    Assert-DnssecAddressFree -Address $script:DnssecAuthoritativeAddress
+    $endpoint = Find-DnssecEndpoint
 
-    $zones = New-DnssecZoneSet -Directory $directory -Scenarios $Scenarios -IntermediateFile $IntermediateFile -NameServerAddress $script:DnssecAuthoritativeAddress
-    $nsdConfig = Write-NsdConfiguration -Directory $directory -Zone $zones.ZoneList
+    $zones = New-DnssecZoneSet -Directory $directory -Scenarios $Scenarios -IntermediateFile $IntermediateFile -NameServerAddress $endpoint.Authoritative
+    $nsdConfig = Write-NsdConfiguration -Directory $directory -Zone $zones.ZoneList -Endpoint $endpoint
     $check = Start-NativeCommand (Find-NativeTool 'nsd-checkconf') $nsdConfig | Wait-NativeCommand -AllowFailure
     if ($check.ExitCode -ne 0) { throw "nsd-checkconf rejected $nsdConfig`: $($check.Error)$($check.Output)" }
-    $unboundConfig = Write-UnboundConfiguration -Directory $directory -TrustAnchorFile $zones.TrustAnchorFile
+    $unboundConfig = Write-UnboundConfiguration -Directory $directory -TrustAnchorFile $zones.TrustAnchorFile -Endpoint $endpoint
     $check = Start-NativeCommand (Find-NativeTool 'unbound-checkconf') $unboundConfig | Wait-NativeCommand -AllowFailure
     if ($check.ExitCode -ne 0) { throw "unbound-checkconf rejected $unboundConfig`: $($check.Error)$($check.Output)" }
 
@@ -189,7 +203,7 @@ function Start-DnssecBed {
     $resolvConf = Join-Path $directory 'resolv.conf'
     Set-Content -LiteralPath $resolvConf -Value @(
         '# The DANE oracle''s resolver: the bed''s validating unbound only.'
-        "nameserver $($script:DnssecResolverAddress)"
+        "nameserver $($endpoint.Resolver)"
         'options trust-ad edns0'
     )
     # A main.cf for posttls-finger, which refuses to run without one; it reads nothing else from it.
@@ -202,6 +216,7 @@ function Start-DnssecBed {
 
     [pscustomobject]@{
         Directory  = $directory
+        Endpoint   = $endpoint
         Processes  = [ordered]@{ nsd = $nsd; unbound = $unbound }
         Descriptor = [ordered]@{
             Available          = $true
@@ -211,8 +226,8 @@ function Start-DnssecBed {
             AuthoritativeLog   = Join-Path $directory 'nsd.log'
             ResolvConf         = $resolvConf
             OracleConfigDirectory = $oracleConfig
-            Resolver           = [ordered]@{ Address = $script:DnssecResolverAddress; Port = $script:DnssecPort }
-            Authoritative      = [ordered]@{ Address = $script:DnssecAuthoritativeAddress; Port = $script:DnssecPort }
+            Resolver           = [ordered]@{ Address = $endpoint.Resolver; Port = $script:DnssecPort }
+            Authoritative      = [ordered]@{ Address = $endpoint.Authoritative; Port = $script:DnssecPort }
             TrustAnchorFile    = $zones.TrustAnchorFile
             TrustAnchorKeyFile = $zones.TrustAnchorKeyFile
             NextKeyFile        = $zones.NextKeyFile
@@ -233,8 +248,8 @@ function Wait-DnssecBed {
     param([Parameter(Mandatory)] [psobject] $Started, [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(60))
     $deadline = [DateTime]::UtcNow + $Timeout
     $checks = [ordered]@{
-        nsd     = @{ Server = $script:DnssecAuthoritativeAddress; Options = @('+norecurse'); Ready = { param($r) $r.Rcode -eq 'NOERROR' -and $r.Flags -contains 'aa' } }
-        unbound = @{ Server = $script:DnssecResolverAddress; Options = @(); Ready = { param($r) $r.Rcode -eq 'NOERROR' -and $r.Ad } }
+        nsd     = @{ Server = $Started.Endpoint.Authoritative; Options = @('+norecurse'); Ready = { param($r) $r.Rcode -eq 'NOERROR' -and $r.Flags -contains 'aa' } }
+        unbound = @{ Server = $Started.Endpoint.Resolver; Options = @(); Ready = { param($r) $r.Rcode -eq 'NOERROR' -and $r.Ad } }
     }
     foreach ($name in $checks.Keys) {
         $process = $Started.Processes[$name]
