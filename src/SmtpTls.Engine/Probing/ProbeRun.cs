@@ -35,8 +35,8 @@ internal sealed class ProbeRun
     private Task<ProtocolScanResult>? _scan;
     private Task<SmtpTlsDeepResult>? _deep;
     private bool _checkNotRun;
-    private string? _failureText;
-    private Exception? _failureException;
+    // What failed, as a typed value for the reply knowledge; the last failure recorded is the one explained.
+    private SmtpFailure? _failure;
     private Certificates.BuiltChain? _handshakeChain;
     private IDisposable? _addressLease;
     private CancellationTokenSource? _call;
@@ -226,7 +226,7 @@ internal sealed class ProbeRun
             {
                 // The system resolver fails with SocketException; a resolver hook may fail with anything.
                 _findings.Add(SmtpTlsFindingId.InvalidTarget, SmtpTlsFindingSeverity.Error, "Finding.InvalidTarget", ExceptionText.Describe(ex));
-                _failureException = ex;
+                _failure = SmtpFailure.Raised(SmtpTlsFindingId.InvalidTarget, ex);
                 _checkNotRun = true;
                 return false;
             }
@@ -300,9 +300,7 @@ internal sealed class ProbeRun
         if (!_result.StartTlsOffered)
         {
             _findings.Add(SmtpTlsFindingId.TlsNotOffered, SmtpTlsFindingSeverity.Error, "Finding.TlsNotOffered");
-
-            // The text MailKit uses for this case, which the reply knowledge recognises.
-            _failureText = "The SMTP server does not support the STARTTLS extension.";
+            _failure = SmtpFailure.Known(SmtpTlsFindingId.TlsNotOffered);
             await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -323,7 +321,7 @@ internal sealed class ProbeRun
                 // The finding waits for ClassifyRefusal: "454 too many new TLS sessions" is a rate limit, not missing TLS.
                 _refusal = startTls;
                 _refusalAtStartTls = true;
-                _failureText = startTls.Text;
+                _failure = SmtpFailure.Said(SmtpTlsFindingId.TlsNotAvailable, startTls.Text);
             }
 
             await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
@@ -524,7 +522,7 @@ internal sealed class ProbeRun
                 connection.Abort();
                 Forget(bannerTask);
                 _findings.Add(SmtpTlsFindingId.PortMismatch, SmtpTlsFindingSeverity.Error, "Finding.PortMismatch.Implicit", _result.Port);
-                _failureText = "The server on port " + _result.Port + " expects implicit TLS (SSL on connect) and sent no SMTP greeting to a STARTTLS client.";
+                _failure = SmtpFailure.Known(SmtpTlsFindingId.PortMismatch, null, FailureDetail.Implicit);
                 return null;
             }
 
@@ -680,7 +678,7 @@ internal sealed class ProbeRun
             described.IndexOf("alert internal error", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerAlert", where, TlsAlerts.Name(80) + " (80)");
-            _failureText = "TLS alert internal_error (80) received from the server in answer to the ClientHello.";
+            _failure = SmtpFailure.Known(SmtpTlsFindingId.TlsHandshakeFailed, null, FailureDetail.ServerAlert);
             return true;
         }
 
@@ -692,7 +690,7 @@ internal sealed class ProbeRun
             {
                 Log("S: " + line);
                 _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerPlaintext", where, line);
-                _failureText = line;
+                _failure = SmtpFailure.Said(SmtpTlsFindingId.TlsHandshakeFailed, line);
                 return true;
             }
         }
@@ -701,7 +699,7 @@ internal sealed class ProbeRun
             described.IndexOf("decrypt error", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.BadSignature", described);
-            _failureException = ex;
+            _failure = SmtpFailure.Raised(SmtpTlsFindingId.TlsHandshakeFailed, ex);
             return true;
         }
 
@@ -732,12 +730,12 @@ internal sealed class ProbeRun
         {
             var agreed = _result.StartTlsReply is { } reply ? reply.Split('\r', '\n')[0] : string.Empty;
             _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed.ServerClosed", agreed);
-            _failureText = "The server agreed to TLS and then closed the connection before its ServerHello.";
+            _failure = SmtpFailure.Known(SmtpTlsFindingId.TlsHandshakeFailed, null, FailureDetail.ServerClosed);
             return;
         }
 
         _findings.Add(SmtpTlsFindingId.TlsHandshakeFailed, SmtpTlsFindingSeverity.Error, "Finding.TlsHandshakeFailed", ExceptionText.Describe(ex));
-        _failureException = ex;
+        _failure = SmtpFailure.Raised(SmtpTlsFindingId.TlsHandshakeFailed, ex);
     }
 
     /// <summary>Whether the handshake failed because the peer closed the connection (as .NET and OpenSSL word it).</summary>
@@ -796,7 +794,7 @@ internal sealed class ProbeRun
             _result.Banner = firstLine;
             Log("S: " + firstLine);
             _findings.Add(SmtpTlsFindingId.PortMismatch, SmtpTlsFindingSeverity.Error, "Finding.PortMismatch.StartTls", _result.Port, firstLine);
-            _failureText = "The server on port " + _result.Port + " greets in plaintext (" + firstLine + ") and expects STARTTLS, not implicit TLS (SSL on connect).";
+            _failure = SmtpFailure.Known(SmtpTlsFindingId.PortMismatch, firstLine, FailureDetail.StartTls);
             return true;
         }
 
@@ -820,7 +818,7 @@ internal sealed class ProbeRun
     {
         _refusal = reply;
         _refusalAtStartTls = false;
-        _failureText = reply.Text;
+        _failure = SmtpFailure.Said(SmtpTlsFindingId.ConnectionFailed, reply.Text);
     }
 
     /// <summary>Bound on the whole check (besides each step's): so many steps' worth of the timeout, at most 6 hours.</summary>
@@ -850,7 +848,7 @@ internal sealed class ProbeRun
 
         var seconds = _options.Timeout.TotalSeconds * SmtpReadLimits.StepsPerCall;
         _findings.Add(SmtpTlsFindingId.Timeout, SmtpTlsFindingSeverity.Error, "Finding.CallTimeout", seconds, LocalizedText.Get(_step, _culture));
-        _failureText = "Timeout: the whole check did not finish within " + seconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").";
+        _failure = SmtpFailure.Known(SmtpTlsFindingId.Timeout, null, FailureDetail.Step(_step));
     }
 
     /// <summary>
@@ -894,7 +892,7 @@ internal sealed class ProbeRun
         {
             case TimeoutException:
                 _findings.Add(SmtpTlsFindingId.Timeout, SmtpTlsFindingSeverity.Error, "Finding.Timeout", _options.Timeout.TotalSeconds, step);
-                _failureText = "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").";
+                _failure = SmtpFailure.Known(SmtpTlsFindingId.Timeout, null, FailureDetail.Step(_step));
                 break;
             case SmtpProtocolException protocol:
                 var http = protocol.Received?.StartsWith("HTTP/", StringComparison.Ordinal) == true;
@@ -902,19 +900,16 @@ internal sealed class ProbeRun
                 break;
             default:
                 _findings.Add(SmtpTlsFindingId.ConnectionFailed, SmtpTlsFindingSeverity.Error, "Finding.ConnectionFailed", step, ExceptionText.Describe(ex));
-                _failureException = ex;
+                _failure = SmtpFailure.Raised(SmtpTlsFindingId.ConnectionFailed, ex);
                 break;
         }
     }
 
+    /// <summary>What the reply knowledge says about the failure: the one the dialogue recorded, else the certificate's.</summary>
     private SmtpErrorResolution? ResolveFailure(SmtpTlsVerdict verdict)
     {
-        if (_failureText is null && _failureException is null)
-        {
-            _failureText = verdict.CertificateFailureText();
-        }
-
-        return _failureText is null && _failureException is null ? null : ResolutionLookup.Resolve(_failureText, _failureException, _culture);
+        var failure = _failure ?? verdict.CertificateFailure();
+        return failure is null ? null : ResolutionLookup.Resolve(failure, _culture);
     }
 
     private static bool IsNetworkFailure(Exception ex) =>

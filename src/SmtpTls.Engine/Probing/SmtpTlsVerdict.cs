@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using SmtpTls.Replies;
 using SmtpTls.Smtp;
 
 namespace SmtpTls.Probing;
@@ -108,8 +109,11 @@ internal sealed class SmtpTlsVerdict
         _result.Status = status.ToString();
     }
 
-    /// <summary>A .NET-style description of the worst certificate problem, for the reply knowledge; null when there is none.</summary>
-    public string? CertificateFailureText()
+    /// <summary>
+    /// The worst certificate problem as a typed failure for the reply knowledge (the chain statuses as its
+    /// refinements); null when there is none.
+    /// </summary>
+    public SmtpFailure? CertificateFailure()
     {
         if (!_result.TlsEstablished || _result.Certificate is null)
         {
@@ -119,21 +123,15 @@ internal sealed class SmtpTlsVerdict
         var certificate = _result.Certificate;
         if (certificate.IsExpired || certificate.IsNotYetValid)
         {
-            return "The remote certificate is invalid because of errors in the certificate chain: NotTimeValid";
+            return SmtpFailure.Known(certificate.IsExpired ? SmtpTlsFindingId.CertificateExpired : SmtpTlsFindingId.CertificateNotYetValid);
         }
 
         if (_result.CertificateValid == false)
         {
-            var statuses = TrustProblems(certificate);
-            return "The remote certificate is invalid because of errors in the certificate chain: " + (statuses.Length > 0 ? string.Join(", ", statuses) : "UntrustedRoot");
+            return SmtpFailure.Known(SmtpTlsFindingId.CertificateUntrusted, null, TrustProblems(certificate));
         }
 
-        if (_result.HostnameMatch == false)
-        {
-            return "The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch";
-        }
-
-        return null;
+        return _result.HostnameMatch == false ? SmtpFailure.Known(SmtpTlsFindingId.CertificateNameMismatch) : null;
     }
 
     private void EvaluateCertificate()

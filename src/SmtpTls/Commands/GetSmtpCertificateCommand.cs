@@ -187,14 +187,8 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
     {
         var target = string.IsNullOrEmpty(result.Server) ? server : result.Server + ":" + result.Port;
         var finding = FirstError(result);
+        // The explanation travels typed, as the result's Resolution (and in the exception's Data): the message is for people.
         var detail = finding?.Message ?? string.Empty;
-
-        // Resolve-SmtpError reads the server's reply from the message: make sure it is there verbatim.
-        if (!string.IsNullOrEmpty(result.StartTlsReply) && detail.IndexOf(result.StartTlsReply!, StringComparison.Ordinal) < 0)
-        {
-            detail = result.StartTlsReply + " " + detail;
-        }
-
         return LocalizedText.Format("Certificate.Error.NoCertificate", culture, target, detail).Trim();
     }
 

@@ -26,8 +26,8 @@ public sealed class SmtpCertificateUnavailableException : Exception
             }
             catch (ArgumentException)
             {
-                // .NET Framework accepts only [Serializable] values in Exception.Data; the message
-                // still holds the server's reply, from which Resolve-SmtpError can work it out again.
+                // .NET Framework accepts only [Serializable] values in Exception.Data; Result.Resolution
+                // still carries the explanation.
             }
         }
     }
