@@ -10,7 +10,7 @@ BeforeDiscovery {
     $script:SkipBed = [bool]$skipReason
     $script:SkipNote = if ($SkipBed) { " (skipped: $skipReason)" } else { '' }
     # The case ids, from the bed module's own table (no bed needs to run at discovery).
-    $script:CaseIds = @(& (Get-Module SmtpTestBed) { $script:DnssecCases.Keys })
+    $script:CaseIds = @(Get-SmtpTestBedDnssecCaseId)
 }
 
 BeforeAll {

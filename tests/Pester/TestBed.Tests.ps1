@@ -769,6 +769,8 @@ Describe "Start and stop$SkipNote" -Skip:$SkipPostfix -Tag 'Postfix' {
             [pscustomobject]@{
                 Master  = [int](& cat (Join-Path $Bed.Scenarios.good.QueueDirectory 'pid/master.pid')).Trim()
                 Hostile = [int](Get-Content (Join-Path $Root 'hostile/server.pid'))
+                # The DNSSEC part's NSD and unbound (their pid as started; both run in the foreground).
+                Dns     = @('nsd', 'unbound' | ForEach-Object { [int](Get-Content (Join-Path $Root "dnssec/$_.started-pid")) })
             }
         }
     }
@@ -785,14 +787,15 @@ Describe "Start and stop$SkipNote" -Skip:$SkipPostfix -Tag 'Postfix' {
             @($second.Scenarios.PSObject.Properties.Name) | Should -Be @('good')
             (Get-Item $second.CaFile).LastWriteTimeUtc | Should -Be $rootCa.LastWriteTimeUtc -Because 'the certificate cache is reused'
             Get-TestProcessState $secondIds.Master | Should -Not -BeIn 'gone', 'Z'
-            foreach ($id in $firstIds.Master, $firstIds.Hostile) {
+            $secondIds.Dns | ForEach-Object { Get-TestProcessState $_ | Should -Not -BeIn 'gone', 'Z' }
+            foreach ($id in @($firstIds.Master, $firstIds.Hostile) + $firstIds.Dns) {
                 Get-TestProcessState $id | Should -BeIn 'gone', 'Z' -Because "the second start stops the first bed's process $id"
             }
 
             Stop-SmtpTestBed -Root $root
             Stop-SmtpTestBed -Root $root
             Join-Path $root 'testbed.json' | Should -Not -Exist
-            foreach ($id in $secondIds.Master, $secondIds.Hostile) {
+            foreach ($id in @($secondIds.Master, $secondIds.Hostile) + $secondIds.Dns) {
                 Get-TestProcessState $id | Should -BeIn 'gone', 'Z' -Because "process $id must not run after Stop-SmtpTestBed"
             }
         }

@@ -264,4 +264,4 @@ function Get-ScenarioEntry {
 
 Export-ModuleMember -Function Start-SmtpTestBed, Stop-SmtpTestBed, Get-SmtpTestBed, Get-SmtpTestBedPrerequisite,
     Get-SmtpTestBedMessage, Get-SmtpTestBedQueue, Clear-SmtpTestBedMail,
-    Get-SmtpTestBedDnssec, Get-SmtpTestBedDnssecCase, Invoke-SmtpTestBedDaneOracle, Invoke-SmtpTestBedDnsQuery
+    Get-SmtpTestBedDnssec, Get-SmtpTestBedDnssecCase, Get-SmtpTestBedDnssecCaseId, Invoke-SmtpTestBedDaneOracle, Invoke-SmtpTestBedDnsQuery

@@ -271,6 +271,22 @@ function Get-SmtpTestBedDnssecCase {
     }
 }
 
+function Get-SmtpTestBedDnssecCaseId {
+    <#
+    .SYNOPSIS
+        The ids of the DANE cases the DNSSEC bed defines, without a running bed (for Pester's discovery, -ForEach).
+    .DESCRIPTION
+        A bed started with only some Postfix scenarios leaves out the cases that need the others
+        (descriptor Dnssec.SkippedCases); the full bed has every one.
+    .EXAMPLE
+        Get-SmtpTestBedDnssecCaseId
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    @($script:DnssecCases.Keys)
+}
+
 function Invoke-SmtpTestBedDnsQuery {
     <#
     .SYNOPSIS
