@@ -60,6 +60,11 @@ internal sealed class SmtpFailure
     /// <summary>The keys rules are looked up by: <c>Id/Detail</c> for every detail, then <c>Id</c>.</summary>
     public IEnumerable<string> Keys => Details.Select(d => Id + "/" + d).Concat(new[] { Id });
 
+    /// <summary>The same failure with its reply and text passed through <paramref name="clean"/> (secrets scrubbed, control characters made visible).</summary>
+    /// <param name="clean">The cleaner; returns null for null.</param>
+    public SmtpFailure Cleaned(Func<string?, string?> clean) =>
+        new(Id, clean(Reply), clean(Text), Exception, Details, IsKnown);
+
     /// <summary>A failure the engine knows exactly; resolved by id (and <paramref name="details"/>), never by text.</summary>
     /// <param name="id">The finding or error id.</param>
     /// <param name="reply">The server's raw reply that came with it (a plaintext greeting on an implicit-TLS port), or null.</param>

@@ -14,7 +14,7 @@ using MailKit.Security;
 using MimeKit;
 using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
-using ResolutionLookup = SmtpTls.Replies.ResolutionLookup;
+using SmtpTls.Replies;
 using SmtpConnection = SmtpTls.Smtp.SmtpConnection;
 using TlsHandshake = SmtpTls.Smtp.TlsHandshake;
 
@@ -259,8 +259,8 @@ internal sealed class SendRun
                     SmtpSendErrorIds.InsecureAuthenticationRefused,
                     LocalizedText.Format("Send.Error.UnverifiedAuthenticationRefused", _culture, _request.Endpoint),
                     null,
-                    "Authentication refused by the client: the server certificate is not verified (validation skipped), so the credentials could be read by whoever answered.",
-                    null);
+                    null,
+                    SmtpFailure.Known(SmtpSendErrorIds.InsecureAuthenticationRefused, null, FailureDetail.Unverified));
             }
 
             Warn("Send.Warning.UnverifiedAuthentication", _request.Endpoint);
@@ -272,8 +272,8 @@ internal sealed class SendRun
                 decision.ErrorId!,
                 LocalizedText.Format("Send.Error.InsecureAuthenticationRefused", _culture, _request.Endpoint),
                 null,
-                "Authentication refused by the client: the session is not encrypted (no TLS), so the credentials would be sent in plaintext.",
-                null);
+                null,
+                SmtpFailure.Known(decision.ErrorId!));
         }
 
         if (decision.WarningKey is not null)
@@ -308,18 +308,18 @@ internal sealed class SendRun
         }
         catch (NotSupportedException ex)
         {
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationNotOffered, LocalizedText.Format("Send.Error.AuthenticationNotOffered", _culture, _request.Endpoint), null, null, ex);
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationNotOffered, LocalizedText.Format("Send.Error.AuthenticationNotOffered", _culture, _request.Endpoint), null, ex);
         }
         catch (MailKit.Security.AuthenticationException ex)
         {
             var command = ex.InnerException as SmtpCommandException;
             var reply = command is null ? _logger.LastReply : _logger.FindReply((int)command.StatusCode, command.Message);
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply ?? ex.Message), reply, reply, ex);
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply ?? ex.Message), reply, ex);
         }
         catch (SmtpCommandException ex)
         {
             var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply), reply, reply, ex);
+            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply), reply, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -333,7 +333,7 @@ internal sealed class SendRun
         if (mechanism is null)
         {
             var offered = string.Join(" ", client.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal));
-            throw new SendFailure(SmtpSendErrorIds.OAuthNotOffered, LocalizedText.Format("Send.Error.OAuthNotOffered", _culture, _request.Endpoint, offered.Length == 0 ? "-" : offered), null, "The SMTP server does not support OAUTHBEARER or XOAUTH2 authentication.", null);
+            throw new SendFailure(SmtpSendErrorIds.OAuthNotOffered, LocalizedText.Format("Send.Error.OAuthNotOffered", _culture, _request.Endpoint, offered.Length == 0 ? "-" : offered), null, null, SmtpFailure.Known(SmtpSendErrorIds.OAuthNotOffered));
         }
 
         _result.AuthenticationMechanism = mechanism.MechanismName;
@@ -359,8 +359,8 @@ internal sealed class SendRun
                 SmtpSendErrorIds.OAuthTokenRejected,
                 LocalizedText.Format("Send.Error.OAuthTokenRejected", _culture, _request.Endpoint, oauth.UserName, mechanism.MechanismName, reply, status),
                 reply,
-                resolveText,
-                ex);
+                ex,
+                reply is null ? null : SmtpFailure.Said(SmtpSendErrorIds.OAuthTokenRejected, reply, resolveText));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -378,12 +378,12 @@ internal sealed class SendRun
 
         if (!_result.TlsEstablished || _result.CertificateValidationSkipped)
         {
-            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotVerified, LocalizedText.Format("Send.Error.RequireTlsNotVerified", _culture, _request.Endpoint), null, "REQUIRETLS refused by the client: the session is not TLS with a verified certificate (RFC 8689 4.1).", null);
+            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotVerified, LocalizedText.Format("Send.Error.RequireTlsNotVerified", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorIds.RequireTlsNotVerified));
         }
 
         if ((client.Capabilities & SmtpCapabilities.RequireTLS) == 0)
         {
-            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotOffered, LocalizedText.Format("Send.Error.RequireTlsNotOffered", _culture, _request.Endpoint), null, "REQUIRETLS not advertised: the SMTP server does not support the REQUIRETLS extension (RFC 8689).", null);
+            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotOffered, LocalizedText.Format("Send.Error.RequireTlsNotOffered", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorIds.RequireTlsNotOffered));
         }
 
         client.RequireTLS = true;
@@ -411,7 +411,7 @@ internal sealed class SendRun
     private SendFailure ClientCertificateFailure(Exception error)
     {
         var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
-        return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, ExceptionText.Describe(error)), null, "TLS client certificate required or rejected by the server: " + ExceptionText.Describe(error), error);
+        return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, ExceptionText.Describe(error)), null, error, SmtpFailure.Known(SmtpSendErrorIds.ClientCertificateRejected));
     }
 
     private async Task SendMessageAsync(SmtpClient client, CancellationToken cancellationToken)
@@ -447,17 +447,17 @@ internal sealed class SendRun
             var reply = _logger.FindReply(530, ex.Message) ?? "530 " + ex.Message;
             var tlsRequired = reply.IndexOf("STARTTLS", StringComparison.OrdinalIgnoreCase) >= 0 || reply.IndexOf("5.7.0 TLS", StringComparison.OrdinalIgnoreCase) >= 0;
             throw tlsRequired
-                ? new SendFailure(SmtpSendErrorIds.TlsRequired, LocalizedText.Format("Send.Error.TlsRequired", _culture, _request.Endpoint, reply), reply, reply, ex)
-                : new SendFailure(SmtpSendErrorIds.AuthenticationRequired, LocalizedText.Format("Send.Error.AuthenticationRequired", _culture, _request.Endpoint, reply), reply, reply, ex);
+                ? new SendFailure(SmtpSendErrorIds.TlsRequired, LocalizedText.Format("Send.Error.TlsRequired", _culture, _request.Endpoint, reply), reply, ex)
+                : new SendFailure(SmtpSendErrorIds.AuthenticationRequired, LocalizedText.Format("Send.Error.AuthenticationRequired", _culture, _request.Endpoint, reply), reply, ex);
         }
         catch (SmtpCommandException ex)
         {
             var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
             throw ex.ErrorCode switch
             {
-                SmtpErrorCode.SenderNotAccepted => new SendFailure(SmtpSendErrorIds.SenderRejected, LocalizedText.Format("Send.Error.SenderRejected", _culture, _request.Endpoint, ex.Mailbox?.Address ?? _result.From, reply), reply, reply, ex),
-                SmtpErrorCode.RecipientNotAccepted => new SendFailure(SmtpSendErrorIds.RecipientRejected, LocalizedText.Format("Send.Error.RecipientRejected", _culture, _request.Endpoint, ex.Mailbox?.Address, reply), reply, reply, ex),
-                _ => new SendFailure(SmtpSendErrorIds.MessageRejected, LocalizedText.Format("Send.Error.MessageRejected", _culture, _request.Endpoint, reply), reply, reply, ex),
+                SmtpErrorCode.SenderNotAccepted => new SendFailure(SmtpSendErrorIds.SenderRejected, LocalizedText.Format("Send.Error.SenderRejected", _culture, _request.Endpoint, ex.Mailbox?.Address ?? _result.From, reply), reply, ex),
+                SmtpErrorCode.RecipientNotAccepted => new SendFailure(SmtpSendErrorIds.RecipientRejected, LocalizedText.Format("Send.Error.RecipientRejected", _culture, _request.Endpoint, ex.Mailbox?.Address, reply), reply, ex),
+                _ => new SendFailure(SmtpSendErrorIds.MessageRejected, LocalizedText.Format("Send.Error.MessageRejected", _culture, _request.Endpoint, reply), reply, ex),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -596,18 +596,17 @@ internal sealed class SendRun
         switch (errorId)
         {
             case SmtpSendErrorIds.TlsNotOffered:
-                // The probe and the reply knowledge know MailKit's wording for this case.
-                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotOffered", _culture, _request.Endpoint, mode), null, error?.Message ?? "The SMTP server does not support the STARTTLS extension.", error);
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotOffered", _culture, _request.Endpoint, mode), null, error, SmtpFailure.Known(errorId));
 
             case SmtpSendErrorIds.TlsNotAvailable:
                 var reply = _logger.StartTlsReply ?? error?.Message ?? string.Empty;
-                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotAvailable", _culture, _request.Endpoint, reply, mode), reply, reply, error);
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotAvailable", _culture, _request.Endpoint, reply, mode), reply, error);
 
             case SmtpSendErrorIds.TlsHandshakeFailed:
-                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(error)), null, null, error);
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(error)), null, error);
 
             default:
-                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotEstablished", _culture, _request.Endpoint, mode), null, "The connection is not encrypted: STARTTLS was not used.", error);
+                return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotEstablished", _culture, _request.Endpoint, mode), null, error, SmtpFailure.Known(errorId));
         }
     }
 
@@ -616,21 +615,13 @@ internal sealed class SendRun
         _result.Certificate = check.Certificate;
         var detail = problem ?? check.Problem ?? LocalizedText.Get("Send.Certificate.None", _culture);
 
-        // The wording .NET gives these failures, which the reply knowledge (and Test-SmtpTls) use as well.
-        var canonical = errorId switch
-        {
-            SmtpSendErrorIds.CertificateExpired => "The remote certificate is invalid because of errors in the certificate chain: NotTimeValid",
-            SmtpSendErrorIds.CertificateNameMismatch => "The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch",
-            _ => "The remote certificate is invalid because of errors in the certificate chain: " + TrustCodes(check.Certificate),
-        };
-        return new SendFailure(errorId, LocalizedText.Format("Send.Error.Certificate", _culture, _request.Endpoint, detail), null, canonical, error);
+        // The chain statuses refine an untrusted chain (Revoked, PartialChain, ...); expiry and name need none.
+        var details = errorId == SmtpSendErrorIds.CertificateUntrusted ? TrustCodes(check.Certificate) : Array.Empty<string>();
+        return new SendFailure(errorId, LocalizedText.Format("Send.Error.Certificate", _culture, _request.Endpoint, detail), null, error, SmtpFailure.Known(errorId, null, details));
     }
 
-    private static string TrustCodes(SmtpCertificateInfo? certificate)
-    {
-        var codes = certificate?.ChainStatus.Select(s => s.Split(':')[0].Trim()).Where(c => c.Length > 0 && c != "IncompleteChain").Distinct().ToArray();
-        return codes is { Length: > 0 } ? string.Join(", ", codes) : "UntrustedRoot";
-    }
+    private static string[] TrustCodes(SmtpCertificateInfo? certificate) =>
+        certificate?.ChainStatus.Select(s => s.Split(':')[0].Trim()).Where(c => c.Length > 0 && c != "IncompleteChain").Distinct().ToArray() ?? Array.Empty<string>();
 
     /// <summary>
     /// A session that failed before any SMTP was spoken may have met the other kind of TLS: a STARTTLS
@@ -674,9 +665,9 @@ internal sealed class SendRun
                     SmtpSendErrorIds.PortMismatch,
                     LocalizedText.Format("Send.Error.PortMismatch.Implicit", _culture, _request.Endpoint, _request.Port),
                     null,
-                    "The server on port " + _request.Port + " expects implicit TLS (SSL on connect) and sent no SMTP greeting to a STARTTLS client.",
-                    // The timeout only showed the symptom; the knowledge explains the mismatch from the text.
-                    null);
+                    // The timeout only showed the symptom; the knowledge explains the mismatch by its id.
+                    null,
+                    SmtpFailure.Known(SmtpSendErrorIds.PortMismatch, null, FailureDetail.Implicit));
             }
 
             var greeting = await PortModeCheck.PlaintextGreetingAsync(address, _request.Port, wait, cancellationToken).ConfigureAwait(false);
@@ -691,8 +682,8 @@ internal sealed class SendRun
                 SmtpSendErrorIds.PortMismatch,
                 LocalizedText.Format("Send.Error.PortMismatch.StartTls", _culture, _request.Endpoint, _request.Port, visible),
                 visible,
-                "The server on port " + _request.Port + " greets in plaintext (" + visible + ") and expects STARTTLS, not implicit TLS (SSL on connect).",
-                failure.InnerException);
+                failure.InnerException,
+                SmtpFailure.Known(SmtpSendErrorIds.PortMismatch, visible, FailureDetail.StartTls));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -715,43 +706,43 @@ internal sealed class SendRun
             && refusal.IndexOf("client certificate", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
-            return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, refusal), refusal, refusal, ex);
+            return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, refusal), refusal, ex);
         }
 
         if (IsTimeout(ex))
         {
             return _logger.ContentComplete
-                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, null, ex)
+                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex)
                 : _step == StepSession && _logger.ServerBytes == 0 && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
-                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, "Timeout: the server sent no SMTP greeting within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s; the port may expect implicit TLS.", ex)
-                : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, "Timeout: the server did not answer within " + _options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s (" + LocalizedText.Get(_step, CultureInfo.InvariantCulture) + ").", ex);
+                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, ex, SmtpFailure.Known(SmtpSendErrorIds.Timeout, null, FailureDetail.NoGreeting))
+                : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, ex, SmtpFailure.Known(SmtpSendErrorIds.Timeout, null, FailureDetail.Step(_step)));
         }
 
         switch (ex)
         {
             case SmtpCommandException command:
                 var reply = _logger.FindReply((int)command.StatusCode, command.Message) ?? (int)command.StatusCode + " " + command.Message;
-                return new SendFailure(SmtpSendErrorIds.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, reply, ex);
+                return new SendFailure(SmtpSendErrorIds.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, ex);
 
             case SocketException when _step == StepConnect:
-                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
 
             case SslHandshakeException:
-                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
 
             case SmtpProtocolException or IOException or SocketException or ObjectDisposedException:
                 if (_logger.ContentComplete)
                 {
-                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, null, ex);
+                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex);
                 }
 
                 // A server that hangs up usually says why first (421): that reply is the better explanation.
                 var last = _logger.LastReply;
                 var said = last is not null && last.StartsWith("4", StringComparison.Ordinal) ? last : null;
-                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? ExceptionText.Describe(ex), stepText), said, said, ex);
+                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? ExceptionText.Describe(ex), stepText), said, ex);
 
             default:
-                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, null, ex);
+                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
         }
     }
 
@@ -788,7 +779,7 @@ internal sealed class SendRun
             message = LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, limit.Message, _result.MessageId);
         }
 
-        return new SendFailure(limit.ErrorId, message, null, null, limit);
+        return new SendFailure(limit.ErrorId, message, null, limit);
     }
 
     private static bool IsTimeout(Exception ex)
@@ -821,7 +812,7 @@ internal sealed class SendRun
             return;
         }
 
-        var resolution = ResolutionLookup.Resolve(_cleaner.Clean(failure.ResolveText), failure.InnerException, _culture);
+        var resolution = failure.Failure is { } typed ? ResolutionLookup.Resolve(typed.Cleaned(_cleaner.Clean), _culture) : null;
         if (resolution is not null)
         {
             _cleaner.Clean(resolution);
