@@ -32,11 +32,20 @@ public sealed class DomainPolicyOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// FOR TESTS ONLY: the name of the process-wide AppContext value whose port becomes the default of
+    /// <see cref="HttpsPortOverride"/>. Tests of the PowerShell module set it with
+    /// <c>[AppContext]::SetData('SmtpTls.Test.MtaStsHttpsPort', $port)</c>, because a cmdlet has (and should
+    /// have) no parameter for it. Unlike an environment variable, child processes do not inherit it.
+    /// </summary>
+    public const string TestHttpsPortSwitch = "SmtpTls.Test.MtaStsHttpsPort";
+
+    /// <summary>
     /// FOR TESTS ONLY: the port to fetch MTA-STS policies from instead of 443. Real senders always
     /// use 443, so a check with an override says nothing about what they see; it exists so that a
-    /// test can serve policies from an unprivileged loopback port. Null (the default) means 443.
+    /// test can serve policies from an unprivileged loopback port. Null (the default, unless a test set
+    /// <see cref="TestHttpsPortSwitch"/>) means 443.
     /// </summary>
-    public int? HttpsPortOverride { get; set; }
+    public int? HttpsPortOverride { get; set; } = TestHttpsPort();
 
     /// <summary>The language of messages and remediations; default: the current UI culture.</summary>
     public CultureInfo? Culture { get; set; }
@@ -67,4 +76,13 @@ public sealed class DomainPolicyOptions
             throw new ArgumentNullException(nameof(TrustAnchors), "Use TrustAnchors.None for no extra anchors.");
         }
     }
+
+    /// <summary>The port a test set through <see cref="TestHttpsPortSwitch"/>, if it is one.</summary>
+    private static int? TestHttpsPort() =>
+        AppContext.GetData(TestHttpsPortSwitch) switch
+        {
+            int port when port is > 0 and <= 65535 => port,
+            string text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535 => port,
+            _ => null,
+        };
 }

@@ -24,7 +24,7 @@ public sealed class SmtpTlsProbeOptions
     }
 
     /// <summary>The endpoint as the user gave it; parsed with <see cref="SmtpTarget"/>.</summary>
-    public string Server { get; }
+    public string Server { get; private set; }
 
     /// <summary>The port; a port inside <see cref="Server"/> wins. Default: 465 for implicit TLS, else 25.</summary>
     public int? Port { get; set; }
@@ -126,4 +126,20 @@ public sealed class SmtpTlsProbeOptions
 
     /// <summary>The wait before the first retry of a throttled check (then doubled, with up to 20 % jitter). Default 10 s.</summary>
     public TimeSpan ThrottledRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A copy of these options for another <paramref name="server"/>: every setting, present and future,
+    /// travels with it (the domain check starts each MX check from one template this way).
+    /// </summary>
+    internal SmtpTlsProbeOptions CopyFor(string server)
+    {
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new ArgumentException("A server is required.", nameof(server));
+        }
+
+        var copy = (SmtpTlsProbeOptions)MemberwiseClone();
+        copy.Server = server;
+        return copy;
+    }
 }
