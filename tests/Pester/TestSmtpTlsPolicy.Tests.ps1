@@ -1,7 +1,8 @@
 # Test-SmtpTls -Domain -IncludePolicy: MTA-STS, DANE and TLS-RPT against a loopback DNS server (dnsmasq, only
 # the test zone, named with -DnsServer) and a loopback HTTPS policy host (openssl s_server -WWW with a leaf
-# issued here by the bed's CA). The policy fetch goes to that host's port through the test-only environment
-# variable SMTPTLS_TEST_MTASTS_PORT. The MX is the bed's good instance: mail.smtptls.test, reached with -Port.
+# issued here by the bed's CA). The policy fetch goes to that host's port through the engine's test-only
+# AppContext value SmtpTls.Test.MtaStsHttpsPort (DomainPolicyOptions.TestHttpsPortSwitch; no cmdlet parameter, no
+# environment variable). The MX is the bed's good instance: mail.smtptls.test, reached with -Port.
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot '../Common.ps1')
@@ -76,8 +77,8 @@ Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) -Tag
             'norecords.policy.test MX 10 mx-bad.policy.test'
         )
         $script:Dns = Start-DnsTestServer -Zone $zone
-        $script:SavedPort = $env:SMTPTLS_TEST_MTASTS_PORT
-        $env:SMTPTLS_TEST_MTASTS_PORT = "$WebPort"
+        $script:SavedPort = [AppContext]::GetData('SmtpTls.Test.MtaStsHttpsPort')
+        [AppContext]::SetData('SmtpTls.Test.MtaStsHttpsPort', [int] $WebPort)
 
         function Invoke-Policy([string] $Domain) {
             @(Test-SmtpTls -Domain $Domain -IncludePolicy -DnsServer $Dns.Endpoint -Port $Good.Port -TrustedRootPath $Bed.CaFile -TimeoutSeconds 10 -Culture en-US)
@@ -85,7 +86,7 @@ Describe 'Test-SmtpTls -Domain -IncludePolicy' -Skip:([bool]$DnsSkipReason) -Tag
     }
 
     AfterAll {
-        $env:SMTPTLS_TEST_MTASTS_PORT = $SavedPort
+        [AppContext]::SetData('SmtpTls.Test.MtaStsHttpsPort', $SavedPort)
         if ($Dns) { Stop-DnsTestServer $Dns }
         if ($Web) { Stop-Process -Id $Web.Id -ErrorAction SilentlyContinue; $Web.WaitForExit(5000) | Out-Null }
         if ($WebDir -and (Test-Path $WebDir)) { Remove-Item -Recurse -Force $WebDir }

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Dns;
+using SmtpTls.Domains;
 using SmtpTls.Localization;
 using SmtpTls.Policy;
 using SmtpTls.Probing;
@@ -258,7 +258,25 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     public void Dispose() => DisposeQueue();
 
     /// <summary>One check; its result (or $true/$false with -Quiet) is the job's output.</summary>
-    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, SharedEndpointChecks? shared = null)
+    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings) =>
+        ProbeJob(options, label, settings, token => SmtpTlsProbe.ProbeAsync(options, token));
+
+    /// <summary>One check run by <paramref name="probe"/> with <paramref name="options"/>; its result (or $true/$false with -Quiet) is the job's output.</summary>
+    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, Func<CancellationToken, Task<SmtpTlsResult>> probe)
+    {
+        RelayTranscript(options, label, settings);
+        var quiet = settings.Quiet;
+        return PipelineJob.Run(
+            async token =>
+            {
+                var result = await probe(token).ConfigureAwait(false);
+                return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
+            },
+            ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
+    }
+
+    /// <summary>With -Verbose, the check's dialogue goes to the verbose stream, each line prefixed with <paramref name="label"/>.</summary>
+    private static void RelayTranscript(SmtpTlsProbeOptions options, string label, ProbeSettings settings)
     {
         if (settings.Verbose)
         {
@@ -266,57 +284,61 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             var prefix = "[" + label + "] ";
             options.Transcript = line => queue.Verbose(prefix + line);
         }
-
-        var quiet = settings.Quiet;
-        return PipelineJob.Run(
-            async token =>
-            {
-                var result = await (shared is null ? SmtpTlsProbe.ProbeAsync(options, token) : shared.ProbeAsync(options, token)).ConfigureAwait(false);
-                return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
-            },
-            ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
     }
 
-    /// <summary>Resolves a domain, then stands for one check per MX address (or one result saying why there is none).</summary>
+    /// <summary>
+    /// Stands for the engine's domain check (<see cref="SmtpTlsDomainCheck"/>): one job per MX address, whose
+    /// results go out as each check completes; with -IncludePolicy the whole domain in this one queue slot, its
+    /// results together after the policy check.
+    /// </summary>
     private PipelineJob DomainJob(string domain, ProbeSettings settings)
     {
-        var resolver = _resolver!;
-        var shared = _sharedChecks;
+        var options = settings.NewDomainOptions(domain, _resolver!, _sharedChecks);
         return PipelineJob.Expand(
             async token =>
             {
-                var clock = Stopwatch.StartNew();
-                var resolution = await resolver.ResolveMailHostsAsync(domain, settings.AddressFamily, token).ConfigureAwait(false);
+                var check = await SmtpTlsDomainCheck.PrepareAsync(domain, options, token).ConfigureAwait(false);
                 if (settings.Verbose)
                 {
-                    settings.Queue.Verbose("[" + domain + "] " + resolution.Detail);
-                    foreach (var query in resolution.Queries)
+                    settings.Queue.Verbose("[" + domain + "] " + check.Resolution.Detail);
+                    foreach (var query in check.Resolution.Queries)
                     {
                         settings.Queue.Verbose("[" + domain + "] " + LocalizedText.Format("Fleet.Dns.Query", settings.Culture, query));
                     }
                 }
 
-                var plan = SmtpTlsDomainPlan.Create(resolution, settings.Port, settings.TlsMode, settings.Culture, clock.Elapsed);
-                if (settings.IncludePolicy)
-                {
-                    return await PolicyJobsAsync(domain, plan, resolver, settings, shared, token).ConfigureAwait(false);
-                }
-
                 var jobs = new List<PipelineJob>();
-                foreach (var item in plan)
+                if (check.IncludesPolicy)
                 {
-                    if (item.Result is { } ready)
+                    foreach (var target in check.Targets)
                     {
-                        jobs.Add(PipelineJob.Ready(settings.Quiet ? false : ready));
-                        continue;
+                        if (target.Options is { } probeOptions)
+                        {
+                            RelayTranscript(probeOptions, Label(domain, target.MailTarget!), settings);
+                        }
                     }
 
-                    var target = item.Target!;
-                    var options = settings.NewOptions(target.Address);
-                    options.ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? target.MxHost : settings.ServerName;
-                    options.MailTarget = target;
-                    options.HostResolver = null;
-                    jobs.Add(ProbeJob(options, domain + " " + target.MxHost + " " + target.Address, settings, shared));
+                    var checkedDomain = await check.RunAsync(token).ConfigureAwait(false);
+                    if (checkedDomain.PolicyError is { } error)
+                    {
+                        jobs.Add(PipelineJob.Run(
+                            _ => Task.FromException<object?>(error),
+                            ex => new ErrorRecord(ex, "SmtpTlsPolicyFailed", ErrorCategory.NotSpecified, domain)));
+                    }
+
+                    foreach (var result in checkedDomain.Results)
+                    {
+                        jobs.Add(PipelineJob.Ready(settings.Quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result));
+                    }
+
+                    return jobs;
+                }
+
+                foreach (var target in check.Targets)
+                {
+                    jobs.Add(target.Options is { } probeOptions
+                        ? ProbeJob(probeOptions, Label(domain, target.MailTarget!), settings, target.ProbeAsync)
+                        : PipelineJob.Ready(settings.Quiet ? false : target.Result));
                 }
 
                 return jobs;
@@ -324,94 +346,8 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             ex => new ErrorRecord(ex, "SmtpTlsDomainFailed", ErrorCategory.NotSpecified, domain));
     }
 
-    /// <summary>
-    /// -IncludePolicy: checks all targets of the domain here (concurrently, within this one queue slot), then the
-    /// domain's policies against the certificates they presented, and returns the finished results with
-    /// <see cref="SmtpTlsResult.Policy"/> set. The domain's results therefore appear together, after its policy check.
-    /// </summary>
-    private static async Task<IReadOnlyList<PipelineJob>> PolicyJobsAsync(
-        string domain, IReadOnlyList<SmtpTlsDomainPlanItem> plan, SmtpDnsResolver resolver, ProbeSettings settings, SharedEndpointChecks? shared, CancellationToken token)
-    {
-        // One task per plan item, so that the results keep the plan's (MX) order.
-        var probes = new List<Task<SmtpTlsResult>>();
-        var probedTasks = new List<Task<SmtpTlsResult>>();
-        foreach (var item in plan)
-        {
-            if (item.Result is { } ready)
-            {
-                probes.Add(Task.FromResult(ready));
-                continue;
-            }
-
-            var target = item.Target!;
-            var options = settings.NewOptions(target.Address);
-            options.ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? target.MxHost : settings.ServerName;
-            options.MailTarget = target;
-            options.HostResolver = null;
-            if (settings.Verbose)
-            {
-                var queue = settings.Queue;
-                var prefix = "[" + domain + " " + target.MxHost + " " + target.Address + "] ";
-                options.Transcript = line => queue.Verbose(prefix + line);
-            }
-
-            var probe = shared is null ? SmtpTlsProbe.ProbeAsync(options, token) : shared.ProbeAsync(options, token);
-            probes.Add(probe);
-            probedTasks.Add(probe);
-        }
-
-        var all = await Task.WhenAll(probes).ConfigureAwait(false);
-        var probed = await Task.WhenAll(probedTasks).ConfigureAwait(false);
-        var presented = new List<PresentedMxCertificate>();
-        foreach (var result in probed)
-        {
-            presented.Add(new PresentedMxCertificate(result.MxHost ?? result.Server, result.Certificate, result.Address, result.Port));
-        }
-
-        var policyOptions = new DomainPolicyOptions(resolver)
-        {
-            TrustAnchors = settings.Anchors ?? Certificates.TrustAnchors.None,
-            Timeout = settings.Timeout,
-            Culture = settings.Culture,
-            HttpsPortOverride = TestMtaStsPort(),
-        };
-        SmtpDomainPolicyResult? policy = null;
-        Exception? policyError = null;
-        try
-        {
-            policy = await DomainPolicyChecker.CheckAsync(domain, presented, policyOptions, token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The TLS results stay useful: they go out with Policy null, and the failure as an error record.
-            policyError = ex;
-        }
-
-        var jobs = new List<PipelineJob>();
-        if (policyError is { } error)
-        {
-            jobs.Add(PipelineJob.Run(
-                _ => Task.FromException<object?>(error),
-                ex => new ErrorRecord(ex, "SmtpTlsPolicyFailed", ErrorCategory.NotSpecified, domain)));
-        }
-
-        foreach (var result in all)
-        {
-            result.Policy = policy;
-            jobs.Add(PipelineJob.Ready(settings.Quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result));
-        }
-
-        return jobs;
-    }
-
-    /// <summary>
-    /// TEST-ONLY: the environment variable SMTPTLS_TEST_MTASTS_PORT makes the MTA-STS policy fetch use this port
-    /// instead of 443, so that tests can serve policies from an unprivileged loopback port. Deliberately not a
-    /// parameter: real senders always use 443, and a check on another port says nothing about what they see.
-    /// </summary>
-    private static int? TestMtaStsPort() =>
-        int.TryParse(Environment.GetEnvironmentVariable("SMTPTLS_TEST_MTASTS_PORT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            && port is > 0 and <= 65535 ? port : null;
+    /// <summary>How -Verbose lines and error records name one MX address of a domain.</summary>
+    private static string Label(string domain, SmtpMailTarget target) => domain + " " + target.MxHost + " " + target.Address;
 
     /// <summary>The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others.</summary>
     private sealed class ProbeSettings
@@ -485,6 +421,16 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
         private int ExpiryWarningDays { get; }
 
         private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? HostResolver { get; }
+
+        /// <summary>The engine's options for checking <paramref name="domain"/>: the probe template, the shared limiter and endpoints, and the policy check with -IncludePolicy.</summary>
+        public SmtpTlsDomainCheckOptions NewDomainOptions(string domain, SmtpDnsResolver resolver, SharedEndpointChecks? shared) => new(resolver)
+        {
+            Probe = NewOptions(domain),
+            SharedEndpoints = shared,
+            Policy = IncludePolicy
+                ? new DomainPolicyOptions(resolver) { TrustAnchors = Anchors ?? Certificates.TrustAnchors.None, Timeout = Timeout, Culture = Culture }
+                : null,
+        };
 
         public SmtpTlsProbeOptions NewOptions(string server) => new(server)
         {
