@@ -99,7 +99,7 @@ AfterAll {
 Describe 'Finding ids' -Tag 'Unit' {
     It 'every id in SmtpTlsFindingId has a case in this file that provokes it' -ForEach @{ Covered = $CoveredIds } {
         $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Findings/SmtpTlsFindingId.cs')
-        $ids = @([regex]::Matches($source, 'public const string (\w+)') | ForEach-Object { $_.Groups[1].Value })
+        $ids = @([regex]::Matches($source, '(?m)^\s+(\w+) = \d+,') | ForEach-Object { $_.Groups[1].Value })
         $ids.Count | Should -BeGreaterThan 20
         $ids | Where-Object { $_ -notin $Covered } | Should -BeNullOrEmpty -Because 'each documented finding needs a server that provokes it'
         $Covered | Where-Object { $_ -notin $ids } | Should -BeNullOrEmpty -Because 'a case for an id that no longer exists is stale'
@@ -108,7 +108,7 @@ Describe 'Finding ids' -Tag 'Unit' {
     It 'every id is in the README finding table' {
         $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
         $source = Get-Content -Raw (Join-Path $RepoRoot 'src/SmtpTls.Engine/Findings/SmtpTlsFindingId.cs')
-        foreach ($id in [regex]::Matches($source, 'public const string (\w+)') | ForEach-Object { $_.Groups[1].Value }) {
+        foreach ($id in [regex]::Matches($source, '(?m)^\s+(\w+) = \d+,') | ForEach-Object { $_.Groups[1].Value }) {
             $readme | Should -Match "\b$id\b" -Because "$id is a finding users see"
         }
     }

@@ -140,7 +140,7 @@ public static class SmtpTlsDomainPlan
         };
     }
 
-    private static SmtpTlsFinding Finding(string id, SmtpTlsFindingSeverity severity, string key, CultureInfo culture, params object?[] args) =>
+    private static SmtpTlsFinding Finding(SmtpTlsFindingId id, SmtpTlsFindingSeverity severity, string key, CultureInfo culture, params object?[] args) =>
         new(id, severity, LocalizedText.Format(key, culture, args));
 
     private static string NoAddressText(AddressFamilyPreference family, CultureInfo culture) => LocalizedText.Get(

@@ -6,7 +6,7 @@ namespace SmtpTls;
 public sealed class SmtpTlsFinding
 {
     /// <summary>Creates a finding.</summary>
-    /// <param name="id">A stable identifier, one of <see cref="SmtpTlsFindingId"/>.</param>
+    /// <param name="id">A stable identifier, the name of a <see cref="SmtpTlsFindingId"/> value.</param>
     /// <param name="severity">How much it weighs.</param>
     /// <param name="message">The localized explanation.</param>
     public SmtpTlsFinding(string id, SmtpTlsFindingSeverity severity, string message)
@@ -22,7 +22,16 @@ public sealed class SmtpTlsFinding
         Message = message ?? string.Empty;
     }
 
-    /// <summary>The stable identifier (see <see cref="SmtpTlsFindingId"/>); never localized.</summary>
+    /// <summary>Creates a finding with the id <paramref name="id"/>.</summary>
+    /// <param name="id">What was found.</param>
+    /// <param name="severity">How much it weighs.</param>
+    /// <param name="message">The localized explanation.</param>
+    public SmtpTlsFinding(SmtpTlsFindingId id, SmtpTlsFindingSeverity severity, string message)
+        : this(id.ToString(), severity, message)
+    {
+    }
+
+    /// <summary>The stable identifier, the name of a <see cref="SmtpTlsFindingId"/> value; never localized.</summary>
     public string Id { get; }
 
     /// <summary>How much the finding weighs: Info, Warning or Error (a <see cref="SmtpTlsFindingSeverity"/> name, which survives Import-Clixml).</summary>

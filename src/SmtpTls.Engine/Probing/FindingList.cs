@@ -16,12 +16,12 @@ internal sealed class FindingList
         _culture = culture;
     }
 
-    public bool Contains(string id) => _items.Any(f => f.Id == id);
+    public bool Contains(SmtpTlsFindingId id) => _items.Any(f => f.Id == id.ToString());
 
     public SmtpTlsFindingSeverity? WorstSeverity => _items.Count == 0 ? null : _items.Max(f => f.Level);
 
     /// <summary>Adds a finding unless one with the same id is there already (the first cause is the one to fix).</summary>
-    public void Add(string id, SmtpTlsFindingSeverity severity, string textKey, params object?[] args)
+    public void Add(SmtpTlsFindingId id, SmtpTlsFindingSeverity severity, string textKey, params object?[] args)
     {
         if (Contains(id))
         {

@@ -6,8 +6,10 @@ namespace SmtpTls.Replies;
 
 /// <summary>
 /// A failure the probe or the sender detected, as a typed value for the reply knowledge: the id its
-/// finding or error carries (a <see cref="SmtpTlsFindingId"/> or <see cref="Sending.SmtpSendErrorIds"/> name),
+/// finding or error carries (the name of a <see cref="SmtpTlsFindingId"/> or <see cref="SmtpSendErrorId"/> value),
 /// refinements the knowledge may key a more specific rule by, and the server's raw reply where there is one.
+/// The factories take the id as its enum value (<see cref="SmtpTlsFindingId"/>, <see cref="SmtpSendErrorId"/>), so a
+/// misspelt id does not compile.
 /// </summary>
 /// <remarks>
 /// Three kinds, told apart by how the knowledge reads them:
@@ -66,22 +68,28 @@ internal sealed class SmtpFailure
         new(Id, clean(Reply), clean(Text), Exception, Details, IsKnown);
 
     /// <summary>A failure the engine knows exactly; resolved by id (and <paramref name="details"/>), never by text.</summary>
+    /// <typeparam name="TId">The id's vocabulary.</typeparam>
     /// <param name="id">The finding or error id.</param>
     /// <param name="reply">The server's raw reply that came with it (a plaintext greeting on an implicit-TLS port), or null.</param>
     /// <param name="details">Refinements, most specific first (e.g. the step that timed out).</param>
-    public static SmtpFailure Known(string id, string? reply = null, params string[] details) =>
-        new(id, reply, null, null, details ?? Array.Empty<string>(), known: true);
+    public static SmtpFailure Known<TId>(TId id, string? reply = null, params string[] details)
+        where TId : struct, Enum =>
+        new(id.ToString(), reply, null, null, details ?? Array.Empty<string>(), known: true);
 
     /// <summary>A failure that is the server's reply: resolved by what the reply says.</summary>
+    /// <typeparam name="TId">The id's vocabulary.</typeparam>
     /// <param name="id">The finding or error id.</param>
     /// <param name="reply">The reply, verbatim.</param>
     /// <param name="text">What to read instead of the bare reply (the reply plus a decoded challenge), or null for the reply.</param>
-    public static SmtpFailure Said(string id, string reply, string? text = null) =>
-        new(id, reply, text ?? reply, null, Array.Empty<string>(), known: false);
+    public static SmtpFailure Said<TId>(TId id, string reply, string? text = null)
+        where TId : struct, Enum =>
+        new(id.ToString(), reply, text ?? reply, null, Array.Empty<string>(), known: false);
 
     /// <summary>A failure the platform reported as an exception: resolved by the exception's messages.</summary>
+    /// <typeparam name="TId">The id's vocabulary.</typeparam>
     /// <param name="id">The finding or error id.</param>
     /// <param name="exception">The exception.</param>
-    public static SmtpFailure Raised(string id, Exception exception) =>
-        new(id, null, null, exception ?? throw new ArgumentNullException(nameof(exception)), Array.Empty<string>(), known: false);
+    public static SmtpFailure Raised<TId>(TId id, Exception exception)
+        where TId : struct, Enum =>
+        new(id.ToString(), null, null, exception ?? throw new ArgumentNullException(nameof(exception)), Array.Empty<string>(), known: false);
 }

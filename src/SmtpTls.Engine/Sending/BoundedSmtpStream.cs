@@ -213,7 +213,7 @@ internal sealed class BoundedSmtpStream : Stream
         {
             _abort();
             throw new SmtpLimitExceededException(
-                SmtpSendErrorIds.TranscriptLimit,
+                SmtpSendErrorId.TranscriptLimit,
                 "The server sent more than " + _maxBytes + " bytes in one session.");
         }
 
@@ -236,12 +236,12 @@ internal sealed class BoundedSmtpStream : Stream
     {
         if (_deadline.CallIsBinding && _deadline.CallRemaining <= TimeSpan.FromMilliseconds(50))
         {
-            return new SmtpLimitExceededException(SmtpSendErrorIds.CallTimeout, "The call did not end within " + _deadline.Call.TotalSeconds + " s.");
+            return new SmtpLimitExceededException(SmtpSendErrorId.CallTimeout, "The call did not end within " + _deadline.Call.TotalSeconds + " s.");
         }
 
         return Interlocked.Read(ref _receivedInStep) > 0
-            ? new SmtpLimitExceededException(SmtpSendErrorIds.ReplyTooSlow, "The server kept sending but did not complete its answer within " + _deadline.Step.TotalSeconds + " s.")
-            : new SmtpLimitExceededException(SmtpSendErrorIds.Timeout, "The server did not answer within " + _deadline.Step.TotalSeconds + " s.");
+            ? new SmtpLimitExceededException(SmtpSendErrorId.ReplyTooSlow, "The server kept sending but did not complete its answer within " + _deadline.Step.TotalSeconds + " s.")
+            : new SmtpLimitExceededException(SmtpSendErrorId.Timeout, "The server did not answer within " + _deadline.Step.TotalSeconds + " s.");
     }
 
     /// <summary>Cancels the operation and closes the connection when the deadline passes.</summary>

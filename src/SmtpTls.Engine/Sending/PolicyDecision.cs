@@ -3,7 +3,7 @@ namespace SmtpTls.Sending;
 /// <summary>One decision of <see cref="SendPolicy"/>: the action, and for a refusal or warning which one.</summary>
 public sealed class PolicyDecision
 {
-    private PolicyDecision(SendAction action, string? errorId, string? warningKey)
+    private PolicyDecision(SendAction action, SmtpSendErrorId? errorId, string? warningKey)
     {
         Action = action;
         ErrorId = errorId;
@@ -16,8 +16,8 @@ public sealed class PolicyDecision
     /// <summary>What to do.</summary>
     public SendAction Action { get; }
 
-    /// <summary>For <see cref="SendAction.Refuse"/>: the <see cref="SmtpSendErrorIds"/> member that names the cause.</summary>
-    public string? ErrorId { get; }
+    /// <summary>For <see cref="SendAction.Refuse"/>: the <see cref="SmtpSendErrorId"/> that names the cause.</summary>
+    public SmtpSendErrorId? ErrorId { get; }
 
     /// <summary>For <see cref="SendAction.ProceedWithWarning"/> and <see cref="SendAction.RetryWithoutTls"/>: the localized text key of the warning (null: warned before).</summary>
     public string? WarningKey { get; }
@@ -32,7 +32,7 @@ public sealed class PolicyDecision
     public static PolicyDecision Retry(string warningKey) => new(SendAction.RetryWithoutTls, null, warningKey);
 
     /// <summary>Stop, for the reason <paramref name="errorId"/>.</summary>
-    public static PolicyDecision Refuse(string errorId) => new(SendAction.Refuse, errorId, null);
+    public static PolicyDecision Refuse(SmtpSendErrorId errorId) => new(SendAction.Refuse, errorId, null);
 
     /// <inheritdoc />
     public override string ToString() => Action + (ErrorId is null ? string.Empty : " " + ErrorId) + (WarningKey is null ? string.Empty : " (" + WarningKey + ")");

@@ -288,7 +288,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
                 _serverBytes++;
                 if (++_replyBytes > SmtpReadLimits.MaxReplyBytes)
                 {
-                    throw Limit(SmtpSendErrorIds.ReplyTooLarge, "Send.Limit.ReplyTooLarge", SmtpReadLimits.MaxReplyBytes);
+                    throw Limit(SmtpSendErrorId.ReplyTooLarge, "Send.Limit.ReplyTooLarge", SmtpReadLimits.MaxReplyBytes);
                 }
 
                 if (b == (byte)'\n')
@@ -301,7 +301,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
                     _serverLine.Add(b);
                     if (_serverLine.Count > SmtpReadLimits.MaxLineLength)
                     {
-                        throw Limit(SmtpSendErrorIds.ReplyTooLong, "Send.Limit.ReplyTooLong", SmtpReadLimits.MaxLineLength);
+                        throw Limit(SmtpSendErrorId.ReplyTooLong, "Send.Limit.ReplyTooLong", SmtpReadLimits.MaxLineLength);
                     }
                 }
             }
@@ -480,7 +480,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
         {
             if (_reply.Count >= SmtpReadLimits.MaxReplyLines)
             {
-                throw Limit(SmtpSendErrorIds.TooManyReplyLines, "Send.Limit.TooManyReplyLines", SmtpReadLimits.MaxReplyLines);
+                throw Limit(SmtpSendErrorId.TooManyReplyLines, "Send.Limit.TooManyReplyLines", SmtpReadLimits.MaxReplyLines);
             }
 
             return;
@@ -573,7 +573,7 @@ public sealed class RedactingProtocolLogger : IProtocolLogger
         _replyBytes = 0;
     }
 
-    private SmtpLimitExceededException Limit(string errorId, string key, int limit)
+    private SmtpLimitExceededException Limit(SmtpSendErrorId errorId, string key, int limit)
     {
         // What the server sent is shown, shortened: enough to recognise it, never the flood itself.
         var excerpt = Decode(_serverLine.Count > 200 ? _serverLine.GetRange(0, 200) : _serverLine);

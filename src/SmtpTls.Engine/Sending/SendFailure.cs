@@ -6,7 +6,7 @@ namespace SmtpTls.Sending;
 /// <summary>Why a send stopped: the error ID, the message, the server reply behind it (if any) and the failure as a typed value.</summary>
 internal sealed class SendFailure : Exception
 {
-    /// <param name="errorId">A <see cref="SmtpSendErrorIds"/> member.</param>
+    /// <param name="errorId">Why the send stopped.</param>
     /// <param name="message">The localized message.</param>
     /// <param name="reply">The server's reply that stopped the send, verbatim; null when no reply did.</param>
     /// <param name="cause">The exception behind it, or null.</param>
@@ -14,7 +14,7 @@ internal sealed class SendFailure : Exception
     /// What the reply knowledge is asked about; null for the default: the <paramref name="reply"/> read like a
     /// pasted one, else the <paramref name="cause"/>'s messages, else nothing.
     /// </param>
-    public SendFailure(string errorId, string message, string? reply, Exception? cause, SmtpFailure? failure = null)
+    public SendFailure(SmtpSendErrorId errorId, string message, string? reply, Exception? cause, SmtpFailure? failure = null)
         : base(message, cause)
     {
         ErrorId = errorId;
@@ -25,8 +25,8 @@ internal sealed class SendFailure : Exception
             : null);
     }
 
-    /// <summary>A <see cref="SmtpSendErrorIds"/> member.</summary>
-    public string ErrorId { get; }
+    /// <summary>Why the send stopped.</summary>
+    public SmtpSendErrorId ErrorId { get; }
 
     /// <summary>The server's reply that stopped the send, verbatim; null when no reply did (policy, certificate, network).</summary>
     public string? Reply { get; }

@@ -68,7 +68,7 @@ public static class SendPolicy
         {
             // A handshake that broke off leaves no usable session, and falling back after it would
             // let an attacker who breaks handshakes force plaintext: no mode retries.
-            return PolicyDecision.Refuse(SmtpSendErrorIds.TlsHandshakeFailed);
+            return PolicyDecision.Refuse(SmtpSendErrorId.TlsHandshakeFailed);
         }
 
         switch (effective)
@@ -76,9 +76,9 @@ public static class SendPolicy
             case SmtpSendTlsMode.StartTls or SmtpSendTlsMode.Implicit:
                 return outcome switch
                 {
-                    TlsOutcome.NotOffered => PolicyDecision.Refuse(SmtpSendErrorIds.TlsNotOffered),
-                    TlsOutcome.Refused => PolicyDecision.Refuse(SmtpSendErrorIds.TlsNotAvailable),
-                    _ => PolicyDecision.Refuse(SmtpSendErrorIds.TlsNotEstablished),
+                    TlsOutcome.NotOffered => PolicyDecision.Refuse(SmtpSendErrorId.TlsNotOffered),
+                    TlsOutcome.Refused => PolicyDecision.Refuse(SmtpSendErrorId.TlsNotAvailable),
+                    _ => PolicyDecision.Refuse(SmtpSendErrorId.TlsNotEstablished),
                 };
 
             case SmtpSendTlsMode.Opportunistic:
@@ -90,13 +90,13 @@ public static class SendPolicy
                     // Postfix at security level "may") delivers in plaintext rather than not at all.
                     TlsOutcome.Refused when !isRetry => PolicyDecision.Retry("Send.Warning.PlaintextRefused"),
                     TlsOutcome.NotAttempted when isRetry => PolicyDecision.WithWarning(null),
-                    _ => PolicyDecision.Refuse(SmtpSendErrorIds.TlsNotEstablished),
+                    _ => PolicyDecision.Refuse(SmtpSendErrorId.TlsNotEstablished),
                 };
 
             default:
                 return outcome == TlsOutcome.NotAttempted
                     ? PolicyDecision.WithWarning("Send.Warning.PlaintextNone")
-                    : PolicyDecision.Refuse(SmtpSendErrorIds.TlsNotEstablished);
+                    : PolicyDecision.Refuse(SmtpSendErrorId.TlsNotEstablished);
         }
     }
 
@@ -113,7 +113,7 @@ public static class SendPolicy
 
         return allowInsecureAuthentication
             ? PolicyDecision.WithWarning("Send.Warning.InsecureAuthentication")
-            : PolicyDecision.Refuse(SmtpSendErrorIds.InsecureAuthenticationRefused);
+            : PolicyDecision.Refuse(SmtpSendErrorId.InsecureAuthenticationRefused);
     }
 
     /// <summary>Whether the presented certificate is good enough to send over.</summary>
@@ -127,30 +127,30 @@ public static class SendPolicy
             return PolicyDecision.WithWarning(problem is null ? "Send.Warning.CertificateSkippedValid" : "Send.Warning.CertificateSkippedInvalid");
         }
 
-        return problem is null ? PolicyDecision.Proceed : PolicyDecision.Refuse(problem);
+        return problem is null ? PolicyDecision.Proceed : PolicyDecision.Refuse(problem.Value);
     }
 
     /// <summary>
     /// The first thing wrong with the certificate, as an error ID, or null when it is valid for the
     /// name. Validity dates first (the plainest fix), then trust, then the name, like the probe's verdict.
     /// </summary>
-    public static string? CertificateProblem(SmtpCertificateInfo? certificate)
+    public static SmtpSendErrorId? CertificateProblem(SmtpCertificateInfo? certificate)
     {
         if (certificate is null)
         {
-            return SmtpSendErrorIds.CertificateUntrusted;
+            return SmtpSendErrorId.CertificateUntrusted;
         }
 
         if (certificate.IsExpired || certificate.IsNotYetValid)
         {
-            return SmtpSendErrorIds.CertificateExpired;
+            return SmtpSendErrorId.CertificateExpired;
         }
 
         if (!certificate.ChainValid)
         {
-            return SmtpSendErrorIds.CertificateUntrusted;
+            return SmtpSendErrorId.CertificateUntrusted;
         }
 
-        return certificate.HostnameMatch == false ? SmtpSendErrorIds.CertificateNameMismatch : null;
+        return certificate.HostnameMatch == false ? SmtpSendErrorId.CertificateNameMismatch : null;
     }
 }

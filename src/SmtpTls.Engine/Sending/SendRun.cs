@@ -129,7 +129,7 @@ internal sealed class SendRun
                 switch (decision.Action)
                 {
                     case SendAction.Refuse:
-                        throw TlsFailure(decision.ErrorId!, outcome.Error);
+                        throw TlsFailure(decision.ErrorId!.Value, outcome.Error);
 
                     case SendAction.RetryWithoutTls:
                         Warn(decision.WarningKey!, _request.Endpoint, _logger.StartTlsReply ?? outcome.Error?.Message);
@@ -189,7 +189,7 @@ internal sealed class SendRun
         {
             if (check.Decision is { Allows: false } refusal)
             {
-                throw CertificateFailure(refusal.ErrorId!, check, ex);
+                throw CertificateFailure(refusal.ErrorId!.Value, check, ex);
             }
 
             if (client is ClientCertificateRecorder { CertificateRequested: true })
@@ -226,7 +226,7 @@ internal sealed class SendRun
         // platforms) the certificate is unverified: that is a refusal, not a pass.
         if (!check.Ran && !_options.SkipCertificateValidation)
         {
-            throw CertificateFailure(SmtpSendErrorIds.CertificateUntrusted, check, null, LocalizedText.Get("Send.Certificate.NotChecked", _culture));
+            throw CertificateFailure(SmtpSendErrorId.CertificateUntrusted, check, null, LocalizedText.Get("Send.Certificate.NotChecked", _culture));
         }
 
         if (check.Decision?.WarningKey is { } warning)
@@ -256,11 +256,11 @@ internal sealed class SendRun
             if (!_options.AllowInsecureAuthentication)
             {
                 throw new SendFailure(
-                    SmtpSendErrorIds.InsecureAuthenticationRefused,
+                    SmtpSendErrorId.InsecureAuthenticationRefused,
                     LocalizedText.Format("Send.Error.UnverifiedAuthenticationRefused", _culture, _request.Endpoint),
                     null,
                     null,
-                    SmtpFailure.Known(SmtpSendErrorIds.InsecureAuthenticationRefused, null, FailureDetail.Unverified));
+                    SmtpFailure.Known(SmtpSendErrorId.InsecureAuthenticationRefused, null, FailureDetail.Unverified));
             }
 
             Warn("Send.Warning.UnverifiedAuthentication", _request.Endpoint);
@@ -269,11 +269,11 @@ internal sealed class SendRun
         if (decision.Action == SendAction.Refuse)
         {
             throw new SendFailure(
-                decision.ErrorId!,
+                decision.ErrorId!.Value,
                 LocalizedText.Format("Send.Error.InsecureAuthenticationRefused", _culture, _request.Endpoint),
                 null,
                 null,
-                SmtpFailure.Known(decision.ErrorId!));
+                SmtpFailure.Known(decision.ErrorId!.Value));
         }
 
         if (decision.WarningKey is not null)
@@ -308,18 +308,18 @@ internal sealed class SendRun
         }
         catch (NotSupportedException ex)
         {
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationNotOffered, LocalizedText.Format("Send.Error.AuthenticationNotOffered", _culture, _request.Endpoint), null, ex);
+            throw new SendFailure(SmtpSendErrorId.AuthenticationNotOffered, LocalizedText.Format("Send.Error.AuthenticationNotOffered", _culture, _request.Endpoint), null, ex);
         }
         catch (MailKit.Security.AuthenticationException ex)
         {
             var command = ex.InnerException as SmtpCommandException;
             var reply = command is null ? _logger.LastReply : _logger.FindReply((int)command.StatusCode, command.Message);
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply ?? ex.Message), reply, ex);
+            throw new SendFailure(SmtpSendErrorId.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply ?? ex.Message), reply, ex);
         }
         catch (SmtpCommandException ex)
         {
             var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
-            throw new SendFailure(SmtpSendErrorIds.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply), reply, ex);
+            throw new SendFailure(SmtpSendErrorId.AuthenticationFailed, LocalizedText.Format("Send.Error.AuthenticationFailed", _culture, _request.Endpoint, reply), reply, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -333,7 +333,7 @@ internal sealed class SendRun
         if (mechanism is null)
         {
             var offered = string.Join(" ", client.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal));
-            throw new SendFailure(SmtpSendErrorIds.OAuthNotOffered, LocalizedText.Format("Send.Error.OAuthNotOffered", _culture, _request.Endpoint, offered.Length == 0 ? "-" : offered), null, null, SmtpFailure.Known(SmtpSendErrorIds.OAuthNotOffered));
+            throw new SendFailure(SmtpSendErrorId.OAuthNotOffered, LocalizedText.Format("Send.Error.OAuthNotOffered", _culture, _request.Endpoint, offered.Length == 0 ? "-" : offered), null, null, SmtpFailure.Known(SmtpSendErrorId.OAuthNotOffered));
         }
 
         _result.AuthenticationMechanism = mechanism.MechanismName;
@@ -356,11 +356,11 @@ internal sealed class SendRun
             var status = challenge?.Status ?? "-";
             var resolveText = challenge is null ? reply : reply + "\n" + challenge.ResolveLine;
             throw new SendFailure(
-                SmtpSendErrorIds.OAuthTokenRejected,
+                SmtpSendErrorId.OAuthTokenRejected,
                 LocalizedText.Format("Send.Error.OAuthTokenRejected", _culture, _request.Endpoint, oauth.UserName, mechanism.MechanismName, reply, status),
                 reply,
                 ex,
-                reply is null ? null : SmtpFailure.Said(SmtpSendErrorIds.OAuthTokenRejected, reply, resolveText));
+                reply is null ? null : SmtpFailure.Said(SmtpSendErrorId.OAuthTokenRejected, reply, resolveText));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -378,12 +378,12 @@ internal sealed class SendRun
 
         if (!_result.TlsEstablished || _result.CertificateValidationSkipped)
         {
-            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotVerified, LocalizedText.Format("Send.Error.RequireTlsNotVerified", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorIds.RequireTlsNotVerified));
+            throw new SendFailure(SmtpSendErrorId.RequireTlsNotVerified, LocalizedText.Format("Send.Error.RequireTlsNotVerified", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorId.RequireTlsNotVerified));
         }
 
         if ((client.Capabilities & SmtpCapabilities.RequireTLS) == 0)
         {
-            throw new SendFailure(SmtpSendErrorIds.RequireTlsNotOffered, LocalizedText.Format("Send.Error.RequireTlsNotOffered", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorIds.RequireTlsNotOffered));
+            throw new SendFailure(SmtpSendErrorId.RequireTlsNotOffered, LocalizedText.Format("Send.Error.RequireTlsNotOffered", _culture, _request.Endpoint), null, null, SmtpFailure.Known(SmtpSendErrorId.RequireTlsNotOffered));
         }
 
         client.RequireTLS = true;
@@ -411,7 +411,7 @@ internal sealed class SendRun
     private SendFailure ClientCertificateFailure(Exception error)
     {
         var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
-        return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, ExceptionText.Describe(error)), null, error, SmtpFailure.Known(SmtpSendErrorIds.ClientCertificateRejected));
+        return new SendFailure(SmtpSendErrorId.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, ExceptionText.Describe(error)), null, error, SmtpFailure.Known(SmtpSendErrorId.ClientCertificateRejected));
     }
 
     private async Task SendMessageAsync(SmtpClient client, CancellationToken cancellationToken)
@@ -447,17 +447,17 @@ internal sealed class SendRun
             var reply = _logger.FindReply(530, ex.Message) ?? "530 " + ex.Message;
             var tlsRequired = reply.IndexOf("STARTTLS", StringComparison.OrdinalIgnoreCase) >= 0 || reply.IndexOf("5.7.0 TLS", StringComparison.OrdinalIgnoreCase) >= 0;
             throw tlsRequired
-                ? new SendFailure(SmtpSendErrorIds.TlsRequired, LocalizedText.Format("Send.Error.TlsRequired", _culture, _request.Endpoint, reply), reply, ex)
-                : new SendFailure(SmtpSendErrorIds.AuthenticationRequired, LocalizedText.Format("Send.Error.AuthenticationRequired", _culture, _request.Endpoint, reply), reply, ex);
+                ? new SendFailure(SmtpSendErrorId.TlsRequired, LocalizedText.Format("Send.Error.TlsRequired", _culture, _request.Endpoint, reply), reply, ex)
+                : new SendFailure(SmtpSendErrorId.AuthenticationRequired, LocalizedText.Format("Send.Error.AuthenticationRequired", _culture, _request.Endpoint, reply), reply, ex);
         }
         catch (SmtpCommandException ex)
         {
             var reply = _logger.FindReply((int)ex.StatusCode, ex.Message) ?? (int)ex.StatusCode + " " + ex.Message;
             throw ex.ErrorCode switch
             {
-                SmtpErrorCode.SenderNotAccepted => new SendFailure(SmtpSendErrorIds.SenderRejected, LocalizedText.Format("Send.Error.SenderRejected", _culture, _request.Endpoint, ex.Mailbox?.Address ?? _result.From, reply), reply, ex),
-                SmtpErrorCode.RecipientNotAccepted => new SendFailure(SmtpSendErrorIds.RecipientRejected, LocalizedText.Format("Send.Error.RecipientRejected", _culture, _request.Endpoint, ex.Mailbox?.Address, reply), reply, ex),
-                _ => new SendFailure(SmtpSendErrorIds.MessageRejected, LocalizedText.Format("Send.Error.MessageRejected", _culture, _request.Endpoint, reply), reply, ex),
+                SmtpErrorCode.SenderNotAccepted => new SendFailure(SmtpSendErrorId.SenderRejected, LocalizedText.Format("Send.Error.SenderRejected", _culture, _request.Endpoint, ex.Mailbox?.Address ?? _result.From, reply), reply, ex),
+                SmtpErrorCode.RecipientNotAccepted => new SendFailure(SmtpSendErrorId.RecipientRejected, LocalizedText.Format("Send.Error.RecipientRejected", _culture, _request.Endpoint, ex.Mailbox?.Address, reply), reply, ex),
+                _ => new SendFailure(SmtpSendErrorId.MessageRejected, LocalizedText.Format("Send.Error.MessageRejected", _culture, _request.Endpoint, reply), reply, ex),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -567,7 +567,7 @@ internal sealed class SendRun
         if (left <= TimeSpan.Zero)
         {
             abort();
-            throw new SmtpLimitExceededException(SmtpSendErrorIds.CallTimeout, "The call did not end within " + _deadline.Call.TotalSeconds + " s.");
+            throw new SmtpLimitExceededException(SmtpSendErrorId.CallTimeout, "The call did not end within " + _deadline.Call.TotalSeconds + " s.");
         }
 
         return await SmtpConnection.RunBoundedAsync(step, abort, left, cancellationToken).ConfigureAwait(false);
@@ -590,19 +590,19 @@ internal sealed class SendRun
             abort,
             cancellationToken);
 
-    private SendFailure TlsFailure(string errorId, Exception? error)
+    private SendFailure TlsFailure(SmtpSendErrorId errorId, Exception? error)
     {
         var mode = _options.TlsMode.ToString();
         switch (errorId)
         {
-            case SmtpSendErrorIds.TlsNotOffered:
+            case SmtpSendErrorId.TlsNotOffered:
                 return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotOffered", _culture, _request.Endpoint, mode), null, error, SmtpFailure.Known(errorId));
 
-            case SmtpSendErrorIds.TlsNotAvailable:
+            case SmtpSendErrorId.TlsNotAvailable:
                 var reply = _logger.StartTlsReply ?? error?.Message ?? string.Empty;
                 return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsNotAvailable", _culture, _request.Endpoint, reply, mode), reply, error);
 
-            case SmtpSendErrorIds.TlsHandshakeFailed:
+            case SmtpSendErrorId.TlsHandshakeFailed:
                 return new SendFailure(errorId, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(error)), null, error);
 
             default:
@@ -610,13 +610,13 @@ internal sealed class SendRun
         }
     }
 
-    private SendFailure CertificateFailure(string errorId, CertificateCheck check, Exception? error, string? problem = null)
+    private SendFailure CertificateFailure(SmtpSendErrorId errorId, CertificateCheck check, Exception? error, string? problem = null)
     {
         _result.Certificate = check.Certificate;
         var detail = problem ?? check.Problem ?? LocalizedText.Get("Send.Certificate.None", _culture);
 
         // The chain statuses refine an untrusted chain (Revoked, PartialChain, ...); expiry and name need none.
-        var details = errorId == SmtpSendErrorIds.CertificateUntrusted ? TrustCodes(check.Certificate) : Array.Empty<string>();
+        var details = errorId == SmtpSendErrorId.CertificateUntrusted ? TrustCodes(check.Certificate) : Array.Empty<string>();
         return new SendFailure(errorId, LocalizedText.Format("Send.Error.Certificate", _culture, _request.Endpoint, detail), null, error, SmtpFailure.Known(errorId, null, details));
     }
 
@@ -636,8 +636,8 @@ internal sealed class SendRun
         }
 
         var implicitMode = _request.EffectiveMode == SmtpSendTlsMode.Implicit;
-        var silent = failure.ErrorId == SmtpSendErrorIds.Timeout && _step == StepSession && _logger.ServerBytes == 0;
-        var handshakeFailed = failure.ErrorId == SmtpSendErrorIds.TlsHandshakeFailed;
+        var silent = failure.ErrorId == SmtpSendErrorId.Timeout && _step == StepSession && _logger.ServerBytes == 0;
+        var handshakeFailed = failure.ErrorId == SmtpSendErrorId.TlsHandshakeFailed;
         if (!(silent && !implicitMode) && !(handshakeFailed && implicitMode))
         {
             return null;
@@ -662,12 +662,12 @@ internal sealed class SendRun
 
                 _logger.Note(LocalizedText.Format("Send.Note.PortSpeaksImplicitTls", _culture, _request.Port));
                 return new SendFailure(
-                    SmtpSendErrorIds.PortMismatch,
+                    SmtpSendErrorId.PortMismatch,
                     LocalizedText.Format("Send.Error.PortMismatch.Implicit", _culture, _request.Endpoint, _request.Port),
                     null,
                     // The timeout only showed the symptom; the knowledge explains the mismatch by its id.
                     null,
-                    SmtpFailure.Known(SmtpSendErrorIds.PortMismatch, null, FailureDetail.Implicit));
+                    SmtpFailure.Known(SmtpSendErrorId.PortMismatch, null, FailureDetail.Implicit));
             }
 
             var greeting = await PortModeCheck.PlaintextGreetingAsync(address, _request.Port, wait, cancellationToken).ConfigureAwait(false);
@@ -679,11 +679,11 @@ internal sealed class SendRun
             var visible = _cleaner.Clean(greeting)!;
             _logger.Note(LocalizedText.Format("Send.Note.PortGreetsInPlaintext", _culture, _request.Port, visible));
             return new SendFailure(
-                SmtpSendErrorIds.PortMismatch,
+                SmtpSendErrorId.PortMismatch,
                 LocalizedText.Format("Send.Error.PortMismatch.StartTls", _culture, _request.Endpoint, _request.Port, visible),
                 visible,
                 failure.InnerException,
-                SmtpFailure.Known(SmtpSendErrorIds.PortMismatch, visible, FailureDetail.StartTls));
+                SmtpFailure.Known(SmtpSendErrorId.PortMismatch, visible, FailureDetail.StartTls));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -706,43 +706,43 @@ internal sealed class SendRun
             && refusal.IndexOf("client certificate", StringComparison.OrdinalIgnoreCase) >= 0)
         {
             var key = _options.ClientCertificate is null ? "Send.Error.ClientCertificateMissing" : "Send.Error.ClientCertificateRejected";
-            return new SendFailure(SmtpSendErrorIds.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, refusal), refusal, ex);
+            return new SendFailure(SmtpSendErrorId.ClientCertificateRejected, LocalizedText.Format(key, _culture, _request.Endpoint, refusal), refusal, ex);
         }
 
         if (IsTimeout(ex))
         {
             return _logger.ContentComplete
-                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex)
+                ? new SendFailure(SmtpSendErrorId.Timeout, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex)
                 : _step == StepSession && _logger.ServerBytes == 0 && _logger.LastReply is null && _request.EffectiveMode != SmtpSendTlsMode.Implicit
-                ? new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, ex, SmtpFailure.Known(SmtpSendErrorIds.Timeout, null, FailureDetail.NoGreeting))
-                : new SendFailure(SmtpSendErrorIds.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, ex, SmtpFailure.Known(SmtpSendErrorIds.Timeout, null, FailureDetail.Step(_step)));
+                ? new SendFailure(SmtpSendErrorId.Timeout, LocalizedText.Format("Send.Error.NoGreeting", _culture, _request.Endpoint, _options.Timeout.TotalSeconds), null, ex, SmtpFailure.Known(SmtpSendErrorId.Timeout, null, FailureDetail.NoGreeting))
+                : new SendFailure(SmtpSendErrorId.Timeout, LocalizedText.Format("Send.Error.Timeout", _culture, _request.Endpoint, _options.Timeout.TotalSeconds, stepText), null, ex, SmtpFailure.Known(SmtpSendErrorId.Timeout, null, FailureDetail.Step(_step)));
         }
 
         switch (ex)
         {
             case SmtpCommandException command:
                 var reply = _logger.FindReply((int)command.StatusCode, command.Message) ?? (int)command.StatusCode + " " + command.Message;
-                return new SendFailure(SmtpSendErrorIds.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, ex);
+                return new SendFailure(SmtpSendErrorId.ConnectionRejected, LocalizedText.Format("Send.Error.ConnectionRejected", _culture, _request.Endpoint, reply), reply, ex);
 
             case SocketException when _step == StepConnect:
-                return new SendFailure(SmtpSendErrorIds.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
+                return new SendFailure(SmtpSendErrorId.ConnectionFailed, LocalizedText.Format("Send.Error.ConnectionFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
 
             case SslHandshakeException:
-                return new SendFailure(SmtpSendErrorIds.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
+                return new SendFailure(SmtpSendErrorId.TlsHandshakeFailed, LocalizedText.Format("Send.Error.TlsHandshakeFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
 
             case SmtpProtocolException or IOException or SocketException or ObjectDisposedException:
                 if (_logger.ContentComplete)
                 {
-                    return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex);
+                    return new SendFailure(SmtpSendErrorId.ProtocolError, LocalizedText.Format("Send.Error.OutcomeUnknown", _culture, _request.Endpoint, ExceptionText.Describe(ex), _result.MessageId), null, ex);
                 }
 
                 // A server that hangs up usually says why first (421): that reply is the better explanation.
                 var last = _logger.LastReply;
                 var said = last is not null && last.StartsWith("4", StringComparison.Ordinal) ? last : null;
-                return new SendFailure(SmtpSendErrorIds.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? ExceptionText.Describe(ex), stepText), said, ex);
+                return new SendFailure(SmtpSendErrorId.ProtocolError, LocalizedText.Format("Send.Error.ProtocolError", _culture, _request.Endpoint, said ?? ExceptionText.Describe(ex), stepText), said, ex);
 
             default:
-                return new SendFailure(SmtpSendErrorIds.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
+                return new SendFailure(SmtpSendErrorId.SendFailed, LocalizedText.Format("Send.Error.SendFailed", _culture, _request.Endpoint, ExceptionText.Describe(ex)), null, ex);
         }
     }
 
@@ -753,10 +753,10 @@ internal sealed class SendRun
         if (limit is null && IsTimeout(ex) && _deadline.CallRemaining <= TimeSpan.FromMilliseconds(100))
         {
             // The watchdog of the whole call fired, not a step's.
-            limit = new SmtpLimitExceededException(SmtpSendErrorIds.CallTimeout, ex.Message);
+            limit = new SmtpLimitExceededException(SmtpSendErrorId.CallTimeout, ex.Message);
         }
 
-        if (limit is null || limit.ErrorId == SmtpSendErrorIds.Timeout)
+        if (limit is null || limit.ErrorId == SmtpSendErrorId.Timeout)
         {
             // A silent step is an ordinary timeout (with the "no greeting" hint where it fits).
             return null;
@@ -765,11 +765,11 @@ internal sealed class SendRun
         var seconds = _options.Timeout.TotalSeconds;
         var message = limit.ErrorId switch
         {
-            SmtpSendErrorIds.CallTimeout => LocalizedText.Format("Send.Error.CallTimeout", _culture, _request.Endpoint, _deadline.Call.TotalSeconds, stepText),
-            SmtpSendErrorIds.ReplyTooSlow => LocalizedText.Format("Send.Error.ReplyTooSlow", _culture, _request.Endpoint, seconds, stepText),
-            SmtpSendErrorIds.TranscriptLimit => LocalizedText.Format("Send.Error.TranscriptLimit", _culture, _request.Endpoint, SmtpTls.Smtp.SmtpReadLimits.MaxSessionBytes),
-            SmtpSendErrorIds.ReplyTooLong => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLong", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxLineLength)),
-            SmtpSendErrorIds.TooManyReplyLines => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.TooManyReplyLines", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxReplyLines)),
+            SmtpSendErrorId.CallTimeout => LocalizedText.Format("Send.Error.CallTimeout", _culture, _request.Endpoint, _deadline.Call.TotalSeconds, stepText),
+            SmtpSendErrorId.ReplyTooSlow => LocalizedText.Format("Send.Error.ReplyTooSlow", _culture, _request.Endpoint, seconds, stepText),
+            SmtpSendErrorId.TranscriptLimit => LocalizedText.Format("Send.Error.TranscriptLimit", _culture, _request.Endpoint, SmtpTls.Smtp.SmtpReadLimits.MaxSessionBytes),
+            SmtpSendErrorId.ReplyTooLong => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLong", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxLineLength)),
+            SmtpSendErrorId.TooManyReplyLines => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.TooManyReplyLines", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxReplyLines)),
             _ => LocalizedText.Format("Send.Error.Limit", _culture, _request.Endpoint, LocalizedText.Format("Send.Limit.ReplyTooLarge", _culture, SmtpTls.Smtp.SmtpReadLimits.MaxReplyBytes)),
         };
 
@@ -788,7 +788,7 @@ internal sealed class SendRun
         for (var e = ex; e is not null; e = e.InnerException)
         {
             if (e is TimeoutException or OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut }
-                || e is SmtpLimitExceededException { ErrorId: SmtpSendErrorIds.Timeout })
+                || e is SmtpLimitExceededException { ErrorId: SmtpSendErrorId.Timeout })
             {
                 return true;
             }
@@ -801,7 +801,7 @@ internal sealed class SendRun
     {
         // Everything kept here may quote the server (or MailKit quoting it): scrubbed and escaped at the source.
         _result.Accepted = false;
-        _result.ErrorId = failure.ErrorId;
+        _result.ErrorId = failure.ErrorId.ToString();
         _result.ErrorMessage = _cleaner.Clean(failure.Message);
         _result.Reply ??= _cleaner.Clean(failure.Reply);
         WarnDataAfterStartTls();

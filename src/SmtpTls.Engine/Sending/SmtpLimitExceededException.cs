@@ -11,14 +11,14 @@ namespace SmtpTls.Sending;
 /// <remarks>An <see cref="IOException"/>, because that is what a stream read may throw without surprising its caller.</remarks>
 internal sealed class SmtpLimitExceededException : IOException
 {
-    public SmtpLimitExceededException(string errorId, string message)
+    public SmtpLimitExceededException(SmtpSendErrorId errorId, string message)
         : base(message)
     {
         ErrorId = errorId;
     }
 
-    /// <summary>The <see cref="SmtpSendErrorIds"/> member that names what the server did.</summary>
-    public string ErrorId { get; }
+    /// <summary>The <see cref="SmtpSendErrorId"/> that names what the server did.</summary>
+    public SmtpSendErrorId ErrorId { get; }
 
     /// <summary>The first <see cref="SmtpLimitExceededException"/> in the chain of <paramref name="exception"/>, else null.</summary>
     public static SmtpLimitExceededException? Find(Exception? exception)

@@ -3,7 +3,7 @@ namespace SmtpTls.Smtp;
 /// <summary>
 /// The caps every SMTP byte the module reads is held to, by the probe's <see cref="SmtpReplyReader"/>
 /// and by the sender's bounded stream and protocol logger alike. A hostile or broken server that
-/// exceeds one ends the session with an id that says which (see <see cref="SmtpTls.Sending.SmtpSendErrorIds"/>).
+/// exceeds one ends the session with an id that says which (see <see cref="SmtpTls.Sending.SmtpSendErrorId"/>).
 /// </summary>
 internal static class SmtpReadLimits
 {

@@ -203,7 +203,7 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
         }
 
         var id = FirstError(unavailable.Result)?.Id ?? "NoCertificate";
-        var category = id switch
+        var category = !Enum.TryParse<SmtpTlsFindingId>(id, out var kind) ? ErrorCategory.NotSpecified : kind switch
         {
             SmtpTlsFindingId.TlsNotAvailable or SmtpTlsFindingId.TlsNotOffered or SmtpTlsFindingId.TlsLegacyOnly => ErrorCategory.ResourceUnavailable,
             SmtpTlsFindingId.Timeout => ErrorCategory.OperationTimeout,

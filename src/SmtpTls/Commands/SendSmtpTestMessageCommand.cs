@@ -240,7 +240,7 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
 
         if (!result.Accepted)
         {
-            WriteError(new ErrorRecord(new SmtpSendException(result), result.ErrorId ?? SmtpSendErrorIds.SendFailed, CategoryOf(result.ErrorId), Server)
+            WriteError(new ErrorRecord(new SmtpSendException(result), result.ErrorId ?? nameof(SmtpSendErrorId.SendFailed), CategoryOf(result.ErrorId), Server)
             {
                 ErrorDetails = RecommendedAction(result),
             });
@@ -311,19 +311,19 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
         return new NetworkCredential(credential.UserName, credential.Password);
     }
 
-    private static ErrorCategory CategoryOf(string? errorId) => errorId switch
+    private static ErrorCategory CategoryOf(string? errorId) => !Enum.TryParse<SmtpSendErrorId>(errorId, out var id) ? ErrorCategory.NotSpecified : id switch
     {
-        SmtpSendErrorIds.TlsNotOffered or SmtpSendErrorIds.TlsNotAvailable or SmtpSendErrorIds.AuthenticationNotOffered => ErrorCategory.ResourceUnavailable,
-        SmtpSendErrorIds.TlsHandshakeFailed or SmtpSendErrorIds.TlsNotEstablished or SmtpSendErrorIds.TlsRequired
-            or SmtpSendErrorIds.CertificateUntrusted or SmtpSendErrorIds.CertificateExpired or SmtpSendErrorIds.CertificateNameMismatch
-            or SmtpSendErrorIds.InsecureAuthenticationRefused or SmtpSendErrorIds.RequireTlsNotVerified or SmtpSendErrorIds.ClientCertificateRejected => ErrorCategory.SecurityError,
-        SmtpSendErrorIds.OAuthTokenRejected => ErrorCategory.AuthenticationError,
-        SmtpSendErrorIds.OAuthNotOffered or SmtpSendErrorIds.RequireTlsNotOffered => ErrorCategory.ResourceUnavailable,
-        SmtpSendErrorIds.AuthenticationFailed or SmtpSendErrorIds.AuthenticationRequired => ErrorCategory.AuthenticationError,
-        SmtpSendErrorIds.SenderRejected or SmtpSendErrorIds.RecipientRejected or SmtpSendErrorIds.MessageRejected or SmtpSendErrorIds.ConnectionRejected => ErrorCategory.PermissionDenied,
-        SmtpSendErrorIds.ConnectionFailed => ErrorCategory.ConnectionError,
-        SmtpSendErrorIds.Timeout => ErrorCategory.OperationTimeout,
-        SmtpSendErrorIds.ProtocolError => ErrorCategory.ProtocolError,
+        SmtpSendErrorId.TlsNotOffered or SmtpSendErrorId.TlsNotAvailable or SmtpSendErrorId.AuthenticationNotOffered => ErrorCategory.ResourceUnavailable,
+        SmtpSendErrorId.TlsHandshakeFailed or SmtpSendErrorId.TlsNotEstablished or SmtpSendErrorId.TlsRequired
+            or SmtpSendErrorId.CertificateUntrusted or SmtpSendErrorId.CertificateExpired or SmtpSendErrorId.CertificateNameMismatch
+            or SmtpSendErrorId.InsecureAuthenticationRefused or SmtpSendErrorId.RequireTlsNotVerified or SmtpSendErrorId.ClientCertificateRejected => ErrorCategory.SecurityError,
+        SmtpSendErrorId.OAuthTokenRejected => ErrorCategory.AuthenticationError,
+        SmtpSendErrorId.OAuthNotOffered or SmtpSendErrorId.RequireTlsNotOffered => ErrorCategory.ResourceUnavailable,
+        SmtpSendErrorId.AuthenticationFailed or SmtpSendErrorId.AuthenticationRequired => ErrorCategory.AuthenticationError,
+        SmtpSendErrorId.SenderRejected or SmtpSendErrorId.RecipientRejected or SmtpSendErrorId.MessageRejected or SmtpSendErrorId.ConnectionRejected => ErrorCategory.PermissionDenied,
+        SmtpSendErrorId.ConnectionFailed => ErrorCategory.ConnectionError,
+        SmtpSendErrorId.Timeout => ErrorCategory.OperationTimeout,
+        SmtpSendErrorId.ProtocolError => ErrorCategory.ProtocolError,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -60,18 +60,18 @@ public class FleetEngineTests
         Assert.Equal(15, gone.MxPreference);
         Assert.Equal("example.test", gone.Domain);
         Assert.Equal(2525, gone.Port);
-        Assert.Equal(SmtpTlsFindingId.MxNoAddress, Assert.Single(gone.Findings).Id);
+        Assert.Equal(nameof(SmtpTlsFindingId.MxNoAddress), Assert.Single(gone.Findings).Id);
         Assert.Contains("NXDOMAIN", gone.Findings[0].Message);
         Assert.Equal("mx2.example.test", plan[3].Target!.MxHost);
     }
 
     [Theory]
-    [InlineData(SmtpDomainResolutionStatus.NxDomain, SmtpTlsFindingId.DomainNotFound, "Error")]
-    [InlineData(SmtpDomainResolutionStatus.NullMx, SmtpTlsFindingId.DomainNullMx, "Info")]
-    [InlineData(SmtpDomainResolutionStatus.NoMailHosts, SmtpTlsFindingId.DomainNoMailHosts, "Error")]
-    [InlineData(SmtpDomainResolutionStatus.ServerFailure, SmtpTlsFindingId.DnsFailure, "Error")]
-    [InlineData(SmtpDomainResolutionStatus.Timeout, SmtpTlsFindingId.DnsFailure, "Error")]
-    [InlineData(SmtpDomainResolutionStatus.InvalidName, SmtpTlsFindingId.InvalidTarget, "Error")]
+    [InlineData(SmtpDomainResolutionStatus.NxDomain, nameof(SmtpTlsFindingId.DomainNotFound), "Error")]
+    [InlineData(SmtpDomainResolutionStatus.NullMx, nameof(SmtpTlsFindingId.DomainNullMx), "Info")]
+    [InlineData(SmtpDomainResolutionStatus.NoMailHosts, nameof(SmtpTlsFindingId.DomainNoMailHosts), "Error")]
+    [InlineData(SmtpDomainResolutionStatus.ServerFailure, nameof(SmtpTlsFindingId.DnsFailure), "Error")]
+    [InlineData(SmtpDomainResolutionStatus.Timeout, nameof(SmtpTlsFindingId.DnsFailure), "Error")]
+    [InlineData(SmtpDomainResolutionStatus.InvalidName, nameof(SmtpTlsFindingId.InvalidTarget), "Error")]
     public void DomainPlan_WithoutHosts_IsOneErrorResultForTheDomain(SmtpDomainResolutionStatus status, string finding, string severity)
     {
         var plan = SmtpTlsDomainPlan.Create(Resolution(status), null, SmtpTlsMode.Implicit, En);

@@ -153,7 +153,7 @@ public class SmtpTlsProbeTests
         Assert.Equal("Failed", result.Status);
         Assert.True(result.TlsEstablished);
         Assert.False(result.CertificateValid);
-        Assert.Contains(SmtpTlsFindingId.CertificateUntrusted, Ids(result));
+        Assert.Contains(nameof(SmtpTlsFindingId.CertificateUntrusted), Ids(result));
         Assert.NotNull(result.Resolution);
     }
 
@@ -163,8 +163,8 @@ public class SmtpTlsProbeTests
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue());
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, "mail.other.example"));
         Assert.False(result.HostnameMatch);
-        Assert.Contains(SmtpTlsFindingId.CertificateNameMismatch, Ids(result));
-        Assert.Contains("mx.test.example", result.Findings.First(f => f.Id == SmtpTlsFindingId.CertificateNameMismatch).Message);
+        Assert.Contains(nameof(SmtpTlsFindingId.CertificateNameMismatch), Ids(result));
+        Assert.Contains("mx.test.example", result.Findings.First(f => f.Id == nameof(SmtpTlsFindingId.CertificateNameMismatch)).Message);
         Assert.Equal("Failed", result.Status);
     }
 
@@ -175,7 +175,7 @@ public class SmtpTlsProbeTests
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, serverName: null));
         Assert.Null(result.ServerName);
         Assert.Null(result.HostnameMatch);
-        Assert.Contains(SmtpTlsFindingId.NameNotChecked, Ids(result));
+        Assert.Contains(nameof(SmtpTlsFindingId.NameNotChecked), Ids(result));
         Assert.Equal("Warning", result.Status);
     }
 
@@ -186,7 +186,7 @@ public class SmtpTlsProbeTests
         var options = Options(server);
         options.ExpiryWarningDays = 120;
         var result = await SmtpTlsProbe.ProbeAsync(options);
-        Assert.Contains(SmtpTlsFindingId.CertificateExpiringSoon, Ids(result));
+        Assert.Contains(nameof(SmtpTlsFindingId.CertificateExpiringSoon), Ids(result));
         Assert.Equal("Warning", result.Status);
     }
 
@@ -198,7 +198,7 @@ public class SmtpTlsProbeTests
         Assert.True(result.StartTlsOffered);
         Assert.False(result.TlsEstablished);
         Assert.Equal("454 4.7.0 TLS not available due to local problem", result.StartTlsReply);
-        Assert.Equal(new[] { SmtpTlsFindingId.TlsNotAvailable }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.TlsNotAvailable) }, Ids(result));
         Assert.Equal("Failed", result.Status);
         Assert.NotNull(result.Resolution);
         Assert.Equal(SmtpErrorCategory.TlsNotAvailable, result.Resolution!.Category);
@@ -210,7 +210,7 @@ public class SmtpTlsProbeTests
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(ehloExtras: "250-PIPELINING\r\n"));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
         Assert.False(result.StartTlsOffered);
-        Assert.Contains(SmtpTlsFindingId.TlsNotOffered, Ids(result));
+        Assert.Contains(nameof(SmtpTlsFindingId.TlsNotOffered), Ids(result));
         Assert.Equal("Failed", result.Status);
         Assert.NotNull(result.Resolution);
     }
@@ -221,20 +221,20 @@ public class SmtpTlsProbeTests
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(ehloExtras: "250-STARTTLS\r\n250-AUTH=LOGIN\r\n250-AUTH PLAIN LOGIN\r\n"));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
         Assert.Equal(new[] { "LOGIN", "PLAIN" }, result.AuthBeforeTls);
-        Assert.Contains(SmtpTlsFindingId.AuthBeforeTls, Ids(result));
+        Assert.Contains(nameof(SmtpTlsFindingId.AuthBeforeTls), Ids(result));
         Assert.Equal("Warning", result.Status);
     }
 
     [Theory]
-    [InlineData("530 5.7.0 Must issue a STARTTLS command first", "250 2.1.5 Ok", "TlsRequired", "MAIL FROM", SmtpTlsFindingId.TlsEnforced)]
-    [InlineData("250 2.1.0 Ok", "250 2.1.5 Ok", "NotEnforced", null, SmtpTlsFindingId.TlsNotEnforced)]
-    [InlineData("250 OK", "550 STARTTLS required", "TlsRequired", "RCPT TO", SmtpTlsFindingId.TlsEnforced)]
-    [InlineData("250 OK", "550 Encryption required for this recipient", "TlsRequired", "RCPT TO", SmtpTlsFindingId.TlsEnforced)]
-    [InlineData("530 5.7.0 Must issue an AUTH command first", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", SmtpTlsFindingId.EnforcementAuthenticationRequired)]
-    [InlineData("530 5.7.0 Authentication required.", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", SmtpTlsFindingId.EnforcementAuthenticationRequired)]
-    [InlineData("250 OK", "554 5.7.1 <postmaster@test.example>: Relay access denied", "RelayDenied", "RCPT TO", SmtpTlsFindingId.EnforcementRelayDenied)]
-    [InlineData("550 Administrative prohibition", "250 2.1.5 Ok", "RefusedOtherReason", "MAIL FROM", SmtpTlsFindingId.EnforcementRefused)]
-    [InlineData("250 OK", "451 4.7.1 Greylisted, try again later", "Unknown", "RCPT TO", SmtpTlsFindingId.EnforcementUnknown)]
+    [InlineData("530 5.7.0 Must issue a STARTTLS command first", "250 2.1.5 Ok", "TlsRequired", "MAIL FROM", nameof(SmtpTlsFindingId.TlsEnforced))]
+    [InlineData("250 2.1.0 Ok", "250 2.1.5 Ok", "NotEnforced", null, nameof(SmtpTlsFindingId.TlsNotEnforced))]
+    [InlineData("250 OK", "550 STARTTLS required", "TlsRequired", "RCPT TO", nameof(SmtpTlsFindingId.TlsEnforced))]
+    [InlineData("250 OK", "550 Encryption required for this recipient", "TlsRequired", "RCPT TO", nameof(SmtpTlsFindingId.TlsEnforced))]
+    [InlineData("530 5.7.0 Must issue an AUTH command first", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", nameof(SmtpTlsFindingId.EnforcementAuthenticationRequired))]
+    [InlineData("530 5.7.0 Authentication required.", "250 2.1.5 Ok", "AuthenticationRequired", "MAIL FROM", nameof(SmtpTlsFindingId.EnforcementAuthenticationRequired))]
+    [InlineData("250 OK", "554 5.7.1 <postmaster@test.example>: Relay access denied", "RelayDenied", "RCPT TO", nameof(SmtpTlsFindingId.EnforcementRelayDenied))]
+    [InlineData("550 Administrative prohibition", "250 2.1.5 Ok", "RefusedOtherReason", "MAIL FROM", nameof(SmtpTlsFindingId.EnforcementRefused))]
+    [InlineData("250 OK", "451 4.7.1 Greylisted, try again later", "Unknown", "RCPT TO", nameof(SmtpTlsFindingId.EnforcementUnknown))]
     public async Task CheckEnforcement_AsksAsASender_AndNamesWhatTheRefusalMeans(string mailReply, string rcptReply, string enforcement, string? step, string finding)
     {
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(mailReply: mailReply, rcptReply: rcptReply));
@@ -290,7 +290,7 @@ public class SmtpTlsProbeTests
     {
         await using var server = new ScriptedSmtpServer(Implicit());
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
-        Assert.Equal(new[] { SmtpTlsFindingId.PortMismatch }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.PortMismatch) }, Ids(result));
         Assert.Contains("implicit", result.Findings[0].Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("Failed", result.Status);
         // PortMismatch rather than Timeout is the outcome; the bound only says that the probe ended.
@@ -304,7 +304,7 @@ public class SmtpTlsProbeTests
         var options = Options(server);
         options.TlsMode = SmtpTlsMode.Implicit;
         var result = await SmtpTlsProbe.ProbeAsync(options);
-        Assert.Equal(new[] { SmtpTlsFindingId.PortMismatch }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.PortMismatch) }, Ids(result));
         Assert.Contains("STARTTLS", result.Findings[0].Message);
         Assert.StartsWith("220 mx.test.example", result.Banner);
     }
@@ -314,7 +314,7 @@ public class SmtpTlsProbeTests
     {
         await using var server = new ScriptedSmtpServer((s, ct) => s.SilentAsync(ct));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 1.5));
-        Assert.Equal(new[] { SmtpTlsFindingId.Timeout }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.Timeout) }, Ids(result));
         // Waited for the 1.5 s timeout, then ended (a generous bound, several times the timeout).
         Assert.InRange(result.Duration.TotalSeconds, 1.0, 10);
         Assert.NotNull(result.Resolution);
@@ -325,7 +325,7 @@ public class SmtpTlsProbeTests
     {
         await using var server = new ScriptedSmtpServer(ScriptedSmtpServer.Dialogue(tls: false));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 1.5));
-        Assert.Equal(new[] { SmtpTlsFindingId.Timeout }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.Timeout) }, Ids(result));
         Assert.StartsWith("220", result.StartTlsReply);
         // Waited for the 1.5 s timeout, then ended (a generous bound, several times the timeout).
         Assert.InRange(result.Duration.TotalSeconds, 1.0, 10);
@@ -336,7 +336,7 @@ public class SmtpTlsProbeTests
     {
         await using var server = new ScriptedSmtpServer((s, ct) => s.WriteLineAsync("220 bye at once", ct));
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
-        Assert.Equal(new[] { SmtpTlsFindingId.ConnectionFailed }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.ConnectionFailed) }, Ids(result));
         Assert.Equal("220 bye at once", result.Banner);
     }
 
@@ -353,7 +353,7 @@ public class SmtpTlsProbeTests
             await s.ReadSomeAsync(ct);
         });
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
-        Assert.Equal(new[] { SmtpTlsFindingId.TlsHandshakeFailed }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.TlsHandshakeFailed) }, Ids(result));
         Assert.NotNull(result.Resolution);
     }
 
@@ -388,7 +388,7 @@ public class SmtpTlsProbeTests
         });
         // A 30 s timeout: recognising the peer must not wait for it (the peer stays silent afterwards).
         var result = await SmtpTlsProbe.ProbeAsync(Options(server, timeoutSeconds: 30));
-        Assert.Equal(new[] { SmtpTlsFindingId.NotSmtp }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.NotSmtp) }, Ids(result));
         Assert.True(result.Duration < TimeSpan.FromSeconds(15), result.Duration.ToString());
     }
 
@@ -403,7 +403,7 @@ public class SmtpTlsProbeTests
             }
         });
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
-        Assert.Equal(new[] { SmtpTlsFindingId.NotSmtp }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.NotSmtp) }, Ids(result));
         Assert.Contains("HTTP", result.Findings[0].Message);
     }
 
@@ -433,7 +433,7 @@ public class SmtpTlsProbeTests
             await s.WriteLineAsync(bye, ct);
         });
         var result = await SmtpTlsProbe.ProbeAsync(Options(server));
-        Assert.Equal(new[] { SmtpTlsFindingId.ConnectionFailed }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.ConnectionFailed) }, Ids(result));
         Assert.Contains("421", result.Findings[0].Message);
         Assert.NotNull(result.Resolution);
     }
@@ -447,7 +447,7 @@ public class SmtpTlsProbeTests
         listener.Stop();
         var result = await SmtpTlsProbe.ProbeAsync(new SmtpTlsProbeOptions("127.0.0.1:" + port) { Timeout = TimeSpan.FromSeconds(2) });
         Assert.False(result.Connected);
-        Assert.Equal(new[] { SmtpTlsFindingId.ConnectionFailed }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.ConnectionFailed) }, Ids(result));
         Assert.Equal("Failed", result.Status);
     }
 
@@ -458,7 +458,7 @@ public class SmtpTlsProbeTests
     {
         var result = await SmtpTlsProbe.ProbeAsync(new SmtpTlsProbeOptions(server));
         Assert.Equal("Error", result.Status);
-        Assert.Equal(new[] { SmtpTlsFindingId.InvalidTarget }, Ids(result));
+        Assert.Equal(new[] { nameof(SmtpTlsFindingId.InvalidTarget) }, Ids(result));
         Assert.False(result.Connected);
     }
 

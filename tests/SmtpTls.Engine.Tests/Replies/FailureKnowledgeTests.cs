@@ -55,7 +55,7 @@ public class FailureKnowledgeTests
     };
 
     public static IEnumerable<object[]> FailureIds() =>
-        Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorIds))).Distinct().Where(id => !NotResolved.ContainsKey(id)).Select(id => new object[] { id });
+        Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorId))).Distinct().Where(id => !NotResolved.ContainsKey(id)).Select(id => new object[] { id });
 
     [Theory]
     [MemberData(nameof(FailureIds))]
@@ -67,14 +67,14 @@ public class FailureKnowledgeTests
     [Fact]
     public void TheExemptionsNameRealIds()
     {
-        var all = Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorIds))).ToHashSet(StringComparer.Ordinal);
+        var all = Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorId))).ToHashSet(StringComparer.Ordinal);
         Assert.All(NotResolved.Keys, id => Assert.Contains(id, all));
     }
 
     [Fact]
     public void EveryFailureKeyNamesAnIdOfTheEngine_AndAKnownRefinement()
     {
-        var ids = Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorIds))).ToHashSet(StringComparer.Ordinal);
+        var ids = Ids(typeof(SmtpTlsFindingId)).Concat(Ids(typeof(SmtpSendErrorId))).ToHashSet(StringComparer.Ordinal);
         var details = typeof(FailureDetail).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)
             .Concat(Enum.GetNames(typeof(X509ChainStatusFlags)))
             .Concat(StepKeys().Select(FailureDetail.Step))
@@ -91,40 +91,40 @@ public class FailureKnowledgeTests
     /// <summary>The rule each kind of failure got through the English sentence the engine used to write for it.</summary>
     public static IEnumerable<object?[]> KnownFailures() => new[]
     {
-        new object?[] { "TlsNotOffered", null, new string[0], "starttls.client.not-offered.mailkit", SmtpErrorCategory.TlsNotOffered },
-        new object?[] { "PortMismatch", null, new[] { FailureDetail.Implicit }, "starttls.module.implicit-tls-port", SmtpErrorCategory.TlsNotOffered },
-        new object?[] { "Timeout", null, new[] { FailureDetail.NoGreeting }, "starttls.module.implicit-tls-port", SmtpErrorCategory.TlsNotOffered },
-        new object?[] { "PortMismatch", "220 mail.example.com ESMTP Postfix", new[] { FailureDetail.StartTls }, "handshake.module.starttls-port", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "TlsHandshakeFailed", null, new[] { FailureDetail.ServerAlert }, "handshake.server-alert-internal-error", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "TlsHandshakeFailed", null, new[] { FailureDetail.ServerClosed }, "handshake.server-closed-after-starttls", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "Timeout", null, new[] { "StartTls" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "Timeout", null, new[] { "Handshake" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "Timeout", null, new[] { "EhloAfterTls" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "Timeout", null, new[] { "Connect" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
-        new object?[] { "Timeout", null, new[] { "Banner" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
-        new object?[] { "Timeout", null, new[] { "Session" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
-        new object?[] { "CertificateExpired", null, new string[0], "cert.expired.words", SmtpErrorCategory.CertificateExpired },
-        new object?[] { "CertificateNotYetValid", null, new string[0], "cert.expired.words", SmtpErrorCategory.CertificateExpired },
-        new object?[] { "CertificateUntrusted", null, new[] { "UntrustedRoot" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
-        new object?[] { "CertificateUntrusted", null, new[] { "PartialChain" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
-        new object?[] { "CertificateUntrusted", null, new[] { "Revoked" }, "cert.untrusted.revocation", SmtpErrorCategory.CertificateUntrusted },
-        new object?[] { "CertificateUntrusted", null, new[] { "Revoked", "UntrustedRoot" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
-        new object?[] { "CertificateUntrusted", null, new[] { "NotTimeValid" }, "cert.expired.words", SmtpErrorCategory.CertificateExpired },
-        new object?[] { "CertificateNameMismatch", null, new string[0], "cert.name.hostname-mismatch", SmtpErrorCategory.CertificateNameMismatch },
-        new object?[] { "TlsNotEstablished", null, new string[0], "starttls.module.not-used", SmtpErrorCategory.TlsNotOffered },
-        new object?[] { "RequireTlsNotOffered", null, new string[0], "submission.requiretls.not-advertised", SmtpErrorCategory.TlsPolicyFailure },
-        new object?[] { "RequireTlsNotVerified", null, new string[0], "submission.requiretls.not-verified", SmtpErrorCategory.TlsPolicyFailure },
-        new object?[] { "ClientCertificateRejected", null, new string[0], "submission.client-cert.send-error", SmtpErrorCategory.TlsHandshakeFailed },
-        new object?[] { "InsecureAuthenticationRefused", null, new string[0], "client.insecure-auth-refused", SmtpErrorCategory.EncryptionRequiredForAuthentication },
-        new object?[] { "InsecureAuthenticationRefused", null, new[] { FailureDetail.Unverified }, "client.unverified-auth-refused", SmtpErrorCategory.CertificateUntrusted },
-        new object?[] { "OAuthNotOffered", null, new string[0], "submission.oauth.not-offered", SmtpErrorCategory.AuthenticationFailed },
+        new object?[] { Id("TlsNotOffered"), null, new string[0], "starttls.client.not-offered.mailkit", SmtpErrorCategory.TlsNotOffered },
+        new object?[] { Id("PortMismatch"), null, new[] { FailureDetail.Implicit }, "starttls.module.implicit-tls-port", SmtpErrorCategory.TlsNotOffered },
+        new object?[] { Id("Timeout"), null, new[] { FailureDetail.NoGreeting }, "starttls.module.implicit-tls-port", SmtpErrorCategory.TlsNotOffered },
+        new object?[] { Id("PortMismatch"), "220 mail.example.com ESMTP Postfix", new[] { FailureDetail.StartTls }, "handshake.module.starttls-port", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("TlsHandshakeFailed"), null, new[] { FailureDetail.ServerAlert }, "handshake.server-alert-internal-error", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("TlsHandshakeFailed"), null, new[] { FailureDetail.ServerClosed }, "handshake.server-closed-after-starttls", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("Timeout"), null, new[] { "StartTls" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("Timeout"), null, new[] { "Handshake" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("Timeout"), null, new[] { "EhloAfterTls" }, "handshake.module.timeout", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("Timeout"), null, new[] { "Connect" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
+        new object?[] { Id("Timeout"), null, new[] { "Banner" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
+        new object?[] { Id("Timeout"), null, new[] { "Session" }, "not-tls.service-unavailable", SmtpErrorCategory.ServiceUnavailable },
+        new object?[] { Id("CertificateExpired"), null, new string[0], "cert.expired.words", SmtpErrorCategory.CertificateExpired },
+        new object?[] { Id("CertificateNotYetValid"), null, new string[0], "cert.expired.words", SmtpErrorCategory.CertificateExpired },
+        new object?[] { Id("CertificateUntrusted"), null, new[] { "UntrustedRoot" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
+        new object?[] { Id("CertificateUntrusted"), null, new[] { "PartialChain" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
+        new object?[] { Id("CertificateUntrusted"), null, new[] { "Revoked" }, "cert.untrusted.revocation", SmtpErrorCategory.CertificateUntrusted },
+        new object?[] { Id("CertificateUntrusted"), null, new[] { "Revoked", "UntrustedRoot" }, "cert.untrusted.words", SmtpErrorCategory.CertificateUntrusted },
+        new object?[] { Id("CertificateUntrusted"), null, new[] { "NotTimeValid" }, "cert.expired.words", SmtpErrorCategory.CertificateExpired },
+        new object?[] { Id("CertificateNameMismatch"), null, new string[0], "cert.name.hostname-mismatch", SmtpErrorCategory.CertificateNameMismatch },
+        new object?[] { Id("TlsNotEstablished"), null, new string[0], "starttls.module.not-used", SmtpErrorCategory.TlsNotOffered },
+        new object?[] { Id("RequireTlsNotOffered"), null, new string[0], "submission.requiretls.not-advertised", SmtpErrorCategory.TlsPolicyFailure },
+        new object?[] { Id("RequireTlsNotVerified"), null, new string[0], "submission.requiretls.not-verified", SmtpErrorCategory.TlsPolicyFailure },
+        new object?[] { Id("ClientCertificateRejected"), null, new string[0], "submission.client-cert.send-error", SmtpErrorCategory.TlsHandshakeFailed },
+        new object?[] { Id("InsecureAuthenticationRefused"), null, new string[0], "client.insecure-auth-refused", SmtpErrorCategory.EncryptionRequiredForAuthentication },
+        new object?[] { Id("InsecureAuthenticationRefused"), null, new[] { FailureDetail.Unverified }, "client.unverified-auth-refused", SmtpErrorCategory.CertificateUntrusted },
+        new object?[] { Id("OAuthNotOffered"), null, new string[0], "submission.oauth.not-offered", SmtpErrorCategory.AuthenticationFailed },
     };
 
     [Theory]
     [MemberData(nameof(KnownFailures))]
-    public void AKnownFailureIsResolvedByItsKey(string id, string? reply, string[] details, string ruleId, SmtpErrorCategory category)
+    public void AKnownFailureIsResolvedByItsKey(Enum id, string? reply, string[] details, string ruleId, SmtpErrorCategory category)
     {
-        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known(id, reply, details), English)!;
+        var resolution = SmtpErrorResolver.ResolveFailure(Known(id, reply, details), English)!;
 
         Assert.Equal(ruleId, resolution.RuleId);
         Assert.Equal(category, resolution.Category);
@@ -137,7 +137,7 @@ public class FailureKnowledgeTests
     [Fact]
     public void TheReplyOfAKnownFailureGivesCodesAndServerSoftware_NotTheRule()
     {
-        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known("PortMismatch", "220 mail.example.com ESMTP Postfix", FailureDetail.StartTls), English)!;
+        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known(SmtpTlsFindingId.PortMismatch, "220 mail.example.com ESMTP Postfix", FailureDetail.StartTls), English)!;
 
         Assert.Equal("handshake.module.starttls-port", resolution.RuleId);
         Assert.Equal(220, resolution.ReplyCode);
@@ -148,7 +148,7 @@ public class FailureKnowledgeTests
     public void ATextThatLooksLikeAnotherFailureDoesNotChangeAKnownOne()
     {
         // The reply is evidence for codes only: a greeting that reads like an expired certificate is still a port mismatch.
-        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known("PortMismatch", "220 certificate has expired ESMTP", FailureDetail.StartTls), English)!;
+        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known(SmtpTlsFindingId.PortMismatch, "220 certificate has expired ESMTP", FailureDetail.StartTls), English)!;
 
         Assert.Equal("handshake.module.starttls-port", resolution.RuleId);
     }
@@ -156,7 +156,7 @@ public class FailureKnowledgeTests
     [Fact]
     public void AnUnknownRefinementFallsBackToTheBareId()
     {
-        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known("CertificateUntrusted", null, "NotSignatureValid"), English)!;
+        var resolution = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known(SmtpTlsFindingId.CertificateUntrusted, null, "NotSignatureValid"), English)!;
 
         Assert.Equal("cert.untrusted.words", resolution.RuleId);
     }
@@ -164,18 +164,18 @@ public class FailureKnowledgeTests
     [Fact]
     public void AReplyFailureIsReadLikeAPastedReply_AndItsIdExplainsWhatNoRuleKnows()
     {
-        var said = SmtpErrorResolver.ResolveFailure(SmtpFailure.Said("TlsNotAvailable", "454 4.7.0 TLS not available due to local problem"), English)!;
+        var said = SmtpErrorResolver.ResolveFailure(SmtpFailure.Said(SmtpTlsFindingId.TlsNotAvailable, "454 4.7.0 TLS not available due to local problem"), English)!;
         Assert.Equal("starttls.454.postfix", said.RuleId);
         Assert.True(said.IsTransient);
 
-        var limited = SmtpErrorResolver.ResolveFailure(SmtpFailure.Said("TlsNotAvailable", "454 4.7.0 Error: too many new TLS sessions from 127.0.0.1"), English)!;
+        var limited = SmtpErrorResolver.ResolveFailure(SmtpFailure.Said(SmtpTlsFindingId.TlsNotAvailable, "454 4.7.0 Error: too many new TLS sessions from 127.0.0.1"), English)!;
         Assert.Equal(SmtpErrorCategory.RateLimited, limited.Category);
     }
 
     [Fact]
     public void AResolutionByIdIsRelocalizedByItsRule()
     {
-        var english = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known("TlsNotOffered"), English)!;
+        var english = SmtpErrorResolver.ResolveFailure(SmtpFailure.Known(SmtpTlsFindingId.TlsNotOffered), English)!;
         var german = SmtpErrorResolver.Relocalize(english, CultureInfo.GetCultureInfo("de-DE"));
 
         Assert.Equal("de-DE", german.Culture);
@@ -202,14 +202,25 @@ public class FailureKnowledgeTests
         string Knowledge(params (string Id, string Keys)[] rules) => Head + string.Concat(rules.Select(r => string.Format(CultureInfo.InvariantCulture, Rule, r.Id, r.Keys))) + "</rules></knowledge>";
 
         var loaded = Load(Knowledge(("a", "Timeout Timeout/Handshake"), ("b", "TlsNotOffered")));
-        Assert.Equal("a", loaded.MatchFailure(SmtpFailure.Known("Timeout", null, "Connect"))!.Id);
-        Assert.Equal("b", loaded.MatchFailure(SmtpFailure.Known("TlsNotOffered"))!.Id);
-        Assert.Null(loaded.MatchFailure(SmtpFailure.Known("PortMismatch")));
+        Assert.Equal("a", loaded.MatchFailure(SmtpFailure.Known(SmtpTlsFindingId.Timeout, null, "Connect"))!.Id);
+        Assert.Equal("b", loaded.MatchFailure(SmtpFailure.Known(SmtpTlsFindingId.TlsNotOffered))!.Id);
+        Assert.Null(loaded.MatchFailure(SmtpFailure.Known(SmtpTlsFindingId.PortMismatch)));
 
         Assert.Contains("names two rules", Fault(Knowledge(("a", "Timeout"), ("b", "Timeout"))));
         Assert.Contains("failure key", Fault(Knowledge(("a", "Time out/x/y"))));
         Assert.Contains("failure key", Fault(Knowledge(("a", "Timeout/a/b"))));
     }
+
+    /// <summary>The id as a value of its vocabulary: the probe's finding ids first, else the sender's error ids.</summary>
+    private static Enum Id(string name) =>
+        Enum.TryParse<SmtpTlsFindingId>(name, out var finding) ? finding : Enum.Parse<SmtpSendErrorId>(name);
+
+    private static SmtpFailure Known(Enum id, string? reply, string[] details) => id switch
+    {
+        SmtpTlsFindingId finding => SmtpFailure.Known(finding, reply, details),
+        SmtpSendErrorId error => SmtpFailure.Known(error, reply, details),
+        _ => throw new ArgumentException("Not a failure id: " + id, nameof(id)),
+    };
 
     private static IEnumerable<string> Ids(Type vocabulary) => vocabulary.IsEnum
         ? Enum.GetNames(vocabulary)

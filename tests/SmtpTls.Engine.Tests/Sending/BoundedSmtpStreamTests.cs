@@ -27,7 +27,7 @@ public class BoundedSmtpStreamTests
                 await stream.ReadAsync(buffer, 0, buffer.Length);
             }
         });
-        Assert.Equal(SmtpSendErrorIds.ReplyTooSlow, error.ErrorId);
+        Assert.Equal(SmtpSendErrorId.ReplyTooSlow, error.ErrorId);
 
         // Outcome first; the bound is generous so a busy machine stays green (each read alone takes 0.1 s).
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
@@ -46,7 +46,7 @@ public class BoundedSmtpStreamTests
             {
             }
         });
-        Assert.Equal(SmtpSendErrorIds.TranscriptLimit, error.ErrorId);
+        Assert.Equal(SmtpSendErrorId.TranscriptLimit, error.ErrorId);
     }
 
     [Fact]

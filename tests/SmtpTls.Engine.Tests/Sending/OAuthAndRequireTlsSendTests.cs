@@ -106,7 +106,7 @@ public class OAuthAndRequireTlsSendTests
         var result = await SmtpTestMessageSender.SendAsync(Options(server, WithToken));
 
         Assert.False(result.Accepted);
-        Assert.Equal(SmtpSendErrorIds.OAuthTokenRejected, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.OAuthTokenRejected), result.ErrorId);
         Assert.Equal("535 5.7.8 Authentication credentials invalid", result.Reply);
         Assert.Contains("OAuth status 401", result.ErrorMessage);
         Assert.Contains(result.Transcript, l => l.Contains(json));
@@ -126,7 +126,7 @@ public class OAuthAndRequireTlsSendTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server, WithToken));
 
-        Assert.Equal(SmtpSendErrorIds.OAuthTokenRejected, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.OAuthTokenRejected), result.ErrorId);
         Assert.Contains("OAuth status invalid_token", result.ErrorMessage);
         Assert.NotNull(result.Resolution);
         Assert.StartsWith("submission.oauth.invalid-token", result.Resolution!.RuleId);
@@ -142,7 +142,7 @@ public class OAuthAndRequireTlsSendTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server, WithToken));
 
-        Assert.Equal(SmtpSendErrorIds.OAuthNotOffered, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.OAuthNotOffered), result.ErrorId);
         Assert.Contains("LOGIN", result.ErrorMessage);
         Assert.Contains("PLAIN", result.ErrorMessage);
         Assert.False(dialogue.ReceivedCommand("AUTH"));
@@ -162,7 +162,7 @@ public class OAuthAndRequireTlsSendTests
             o.TlsMode = SmtpSendTlsMode.Opportunistic;
         }));
 
-        Assert.Equal(SmtpSendErrorIds.InsecureAuthenticationRefused, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.InsecureAuthenticationRefused), result.ErrorId);
         Assert.False(dialogue.ReceivedCommand("AUTH"));
         Assert.Empty(dialogue.BearerTokens);
     }
@@ -212,7 +212,7 @@ public class OAuthAndRequireTlsSendTests
         var result = await SmtpTestMessageSender.SendAsync(Options(server, o => o.RequireTls = true));
 
         Assert.False(result.Accepted);
-        Assert.Equal(SmtpSendErrorIds.RequireTlsNotOffered, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.RequireTlsNotOffered), result.ErrorId);
         Assert.False(dialogue.ReceivedCommand("MAIL"));
         Assert.Empty(dialogue.CompletedMessages);
         Assert.NotNull(result.Resolution);
@@ -233,7 +233,7 @@ public class OAuthAndRequireTlsSendTests
             o.RequireTls = true;
         }));
 
-        Assert.Equal(SmtpSendErrorIds.RequireTlsNotVerified, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.RequireTlsNotVerified), result.ErrorId);
         Assert.False(dialogue.ReceivedCommand("MAIL"));
     }
 

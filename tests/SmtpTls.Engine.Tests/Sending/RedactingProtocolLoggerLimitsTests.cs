@@ -20,7 +20,7 @@ public class RedactingProtocolLoggerLimitsTests
     {
         var logger = new RedactingProtocolLogger();
         var error = Assert.Throws<SmtpLimitExceededException>(() => Server(logger, "220 " + new string('x', 10_000)));
-        Assert.Equal(SmtpSendErrorIds.ReplyTooLong, error.ErrorId);
+        Assert.Equal(SmtpSendErrorId.ReplyTooLong, error.ErrorId);
         Assert.All(logger.Lines, l => Assert.True(l.Length < 400));
     }
 
@@ -29,7 +29,7 @@ public class RedactingProtocolLoggerLimitsTests
     {
         var logger = new RedactingProtocolLogger();
         var error = Assert.Throws<SmtpLimitExceededException>(() => Server(logger, string.Concat(Enumerable.Repeat("220-more\r\n", 1000))));
-        Assert.Equal(SmtpSendErrorIds.TooManyReplyLines, error.ErrorId);
+        Assert.Equal(SmtpSendErrorId.TooManyReplyLines, error.ErrorId);
     }
 
     [Fact]

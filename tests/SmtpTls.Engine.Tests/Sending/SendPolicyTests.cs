@@ -52,24 +52,24 @@ public class SendPolicyTests
     // mode, port, what the server did, is the plaintext retry -> action, error id, warning key
     [Theory]
     [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.Established, false, SendAction.Proceed, null, null)]
-    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.NotOffered, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotOffered, null)]
-    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.Refused, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotAvailable, null)]
-    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorIds.TlsHandshakeFailed, null)]
-    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.NotAttempted, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotEstablished, null)]
+    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.NotOffered, false, SendAction.Refuse, SmtpSendErrorId.TlsNotOffered, null)]
+    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.Refused, false, SendAction.Refuse, SmtpSendErrorId.TlsNotAvailable, null)]
+    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorId.TlsHandshakeFailed, null)]
+    [InlineData(SmtpSendTlsMode.Auto, 25, TlsOutcome.NotAttempted, false, SendAction.Refuse, SmtpSendErrorId.TlsNotEstablished, null)]
     [InlineData(SmtpSendTlsMode.Auto, 465, TlsOutcome.Established, false, SendAction.Proceed, null, null)]
-    [InlineData(SmtpSendTlsMode.StartTls, 587, TlsOutcome.NotOffered, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotOffered, null)]
-    [InlineData(SmtpSendTlsMode.StartTls, 587, TlsOutcome.Refused, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotAvailable, null)]
-    [InlineData(SmtpSendTlsMode.Implicit, 465, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorIds.TlsHandshakeFailed, null)]
-    [InlineData(SmtpSendTlsMode.Implicit, 465, TlsOutcome.NotAttempted, false, SendAction.Refuse, SmtpSendErrorIds.TlsNotEstablished, null)]
+    [InlineData(SmtpSendTlsMode.StartTls, 587, TlsOutcome.NotOffered, false, SendAction.Refuse, SmtpSendErrorId.TlsNotOffered, null)]
+    [InlineData(SmtpSendTlsMode.StartTls, 587, TlsOutcome.Refused, false, SendAction.Refuse, SmtpSendErrorId.TlsNotAvailable, null)]
+    [InlineData(SmtpSendTlsMode.Implicit, 465, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorId.TlsHandshakeFailed, null)]
+    [InlineData(SmtpSendTlsMode.Implicit, 465, TlsOutcome.NotAttempted, false, SendAction.Refuse, SmtpSendErrorId.TlsNotEstablished, null)]
     [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.Established, false, SendAction.Proceed, null, null)]
     [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.NotOffered, false, SendAction.ProceedWithWarning, null, "Send.Warning.PlaintextNotOffered")]
     [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.Refused, false, SendAction.RetryWithoutTls, null, "Send.Warning.PlaintextRefused")]
     [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.NotAttempted, true, SendAction.ProceedWithWarning, null, null)]
-    [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.Refused, true, SendAction.Refuse, SmtpSendErrorIds.TlsNotEstablished, null)]
-    [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorIds.TlsHandshakeFailed, null)]
+    [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.Refused, true, SendAction.Refuse, SmtpSendErrorId.TlsNotEstablished, null)]
+    [InlineData(SmtpSendTlsMode.Opportunistic, 25, TlsOutcome.HandshakeFailed, false, SendAction.Refuse, SmtpSendErrorId.TlsHandshakeFailed, null)]
     [InlineData(SmtpSendTlsMode.None, 25, TlsOutcome.NotAttempted, false, SendAction.ProceedWithWarning, null, "Send.Warning.PlaintextNone")]
     [InlineData(SmtpSendTlsMode.None, 465, TlsOutcome.NotAttempted, false, SendAction.ProceedWithWarning, null, "Send.Warning.PlaintextNone")]
-    public void DecideTls_RequiredModesNeverFallBack(SmtpSendTlsMode mode, int port, TlsOutcome outcome, bool isRetry, SendAction action, string? errorId, string? warningKey)
+    public void DecideTls_RequiredModesNeverFallBack(SmtpSendTlsMode mode, int port, TlsOutcome outcome, bool isRetry, SendAction action, SmtpSendErrorId? errorId, string? warningKey)
     {
         var decision = SendPolicy.DecideTls(mode, port, outcome, isRetry);
         Assert.Equal(action, decision.Action);
@@ -100,9 +100,9 @@ public class SendPolicyTests
     [InlineData(false, false, false, SendAction.Proceed, null)]
     [InlineData(false, false, true, SendAction.Proceed, null)]
     [InlineData(true, true, false, SendAction.Proceed, null)]
-    [InlineData(true, false, false, SendAction.Refuse, SmtpSendErrorIds.InsecureAuthenticationRefused)]
+    [InlineData(true, false, false, SendAction.Refuse, SmtpSendErrorId.InsecureAuthenticationRefused)]
     [InlineData(true, false, true, SendAction.ProceedWithWarning, null)]
-    public void DecideAuthentication_NeverSendsCredentialsInPlaintextUnlessAllowed(bool credential, bool tls, bool allowInsecure, SendAction action, string? errorId)
+    public void DecideAuthentication_NeverSendsCredentialsInPlaintextUnlessAllowed(bool credential, bool tls, bool allowInsecure, SendAction action, SmtpSendErrorId? errorId)
     {
         var decision = SendPolicy.DecideAuthentication(credential, tls, allowInsecure);
         Assert.Equal(action, decision.Action);
@@ -113,21 +113,21 @@ public class SendPolicyTests
         }
     }
 
-    public static TheoryData<string, SmtpCertificateInfo?, string?> Certificates() => new()
+    public static TheoryData<string, SmtpCertificateInfo?, SmtpSendErrorId?> Certificates() => new()
     {
         { "valid", Certificate(), null },
         { "no name checked", Certificate(nameMatches: null), null },
-        { "none presented", null, SmtpSendErrorIds.CertificateUntrusted },
-        { "expired", Certificate(expired: true, chainValid: false), SmtpSendErrorIds.CertificateExpired },
-        { "not yet valid", Certificate(notYetValid: true, chainValid: false), SmtpSendErrorIds.CertificateExpired },
-        { "untrusted", Certificate(chainValid: false), SmtpSendErrorIds.CertificateUntrusted },
-        { "wrong name", Certificate(nameMatches: false), SmtpSendErrorIds.CertificateNameMismatch },
-        { "expired and wrong name", Certificate(expired: true, chainValid: false, nameMatches: false), SmtpSendErrorIds.CertificateExpired },
+        { "none presented", null, SmtpSendErrorId.CertificateUntrusted },
+        { "expired", Certificate(expired: true, chainValid: false), SmtpSendErrorId.CertificateExpired },
+        { "not yet valid", Certificate(notYetValid: true, chainValid: false), SmtpSendErrorId.CertificateExpired },
+        { "untrusted", Certificate(chainValid: false), SmtpSendErrorId.CertificateUntrusted },
+        { "wrong name", Certificate(nameMatches: false), SmtpSendErrorId.CertificateNameMismatch },
+        { "expired and wrong name", Certificate(expired: true, chainValid: false, nameMatches: false), SmtpSendErrorId.CertificateExpired },
     };
 
     [Theory]
     [MemberData(nameof(Certificates))]
-    public void DecideCertificate_RefusesEveryProblem_UnlessSkipped(string description, SmtpCertificateInfo? certificate, string? problem)
+    public void DecideCertificate_RefusesEveryProblem_UnlessSkipped(string description, SmtpCertificateInfo? certificate, SmtpSendErrorId? problem)
     {
         var strict = SendPolicy.DecideCertificate(certificate, skipValidation: false);
         var skipped = SendPolicy.DecideCertificate(certificate, skipValidation: true);

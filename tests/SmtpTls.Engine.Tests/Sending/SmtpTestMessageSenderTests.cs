@@ -147,7 +147,7 @@ public class SmtpTestMessageSenderTests
         }));
 
         Assert.False(result.Accepted);
-        Assert.Equal(SmtpSendErrorIds.InsecureAuthenticationRefused, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.InsecureAuthenticationRefused), result.ErrorId);
         Assert.False(dialogue.ReceivedCommand("AUTH"));
         Assert.False(dialogue.ReceivedCommand("MAIL"));
         Assert.DoesNotContain(dialogue.Received, l => SecretForms.Any(l.Contains));
@@ -200,8 +200,8 @@ public class SmtpTestMessageSenderTests
     }
 
     [Theory]
-    [InlineData(null, "mx.test.example", SmtpSendErrorIds.CertificateUntrusted)]
-    [InlineData("anchor", "other.test.example", SmtpSendErrorIds.CertificateNameMismatch)]
+    [InlineData(null, "mx.test.example", nameof(SmtpSendErrorId.CertificateUntrusted))]
+    [InlineData("anchor", "other.test.example", nameof(SmtpSendErrorId.CertificateNameMismatch))]
     public async Task InvalidCertificate_StopsBeforeMailFrom(string? anchor, string serverName, string errorId)
     {
         var dialogue = new SubmissionDialogue();
@@ -251,7 +251,7 @@ public class SmtpTestMessageSenderTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server));
 
-        Assert.Equal(SmtpSendErrorIds.TlsNotOffered, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.TlsNotOffered), result.ErrorId);
         Assert.False(dialogue.ReceivedCommand("MAIL"));
         Assert.Null(result.Reply);
         Assert.NotNull(result.Resolution);
@@ -265,7 +265,7 @@ public class SmtpTestMessageSenderTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server));
 
-        Assert.Equal(SmtpSendErrorIds.TlsNotAvailable, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.TlsNotAvailable), result.ErrorId);
         Assert.Equal("454 4.7.0 TLS not available due to local problem", result.Reply);
         Assert.Contains("454 4.7.0 TLS not available due to local problem", result.ErrorMessage);
         Assert.False(dialogue.ReceivedCommand("MAIL"));
@@ -273,7 +273,7 @@ public class SmtpTestMessageSenderTests
 
         var exception = new SmtpSendException(result);
         Assert.Same(result.Resolution, exception.Data[SmtpSendException.ResolutionKey]);
-        Assert.Equal(SmtpSendErrorIds.TlsNotAvailable, exception.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.TlsNotAvailable), exception.ErrorId);
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public class SmtpTestMessageSenderTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server, null, "good@test.example", "bad@test.example"));
 
-        Assert.Equal(SmtpSendErrorIds.RecipientRejected, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.RecipientRejected), result.ErrorId);
         Assert.Equal("550 5.1.1 <bad@test.example>: Recipient address rejected: User unknown", result.Reply);
         Assert.Contains("bad@test.example", result.ErrorMessage);
         Assert.True(dialogue.ReceivedCommand("RSET"));
@@ -329,7 +329,7 @@ public class SmtpTestMessageSenderTests
         var result = await SmtpTestMessageSender.SendAsync(Options(server, o => o.Timeout = TimeSpan.FromSeconds(1)));
 
         Assert.False(result.Accepted);
-        Assert.Equal(SmtpSendErrorIds.Timeout, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.Timeout), result.ErrorId);
         Assert.Contains(result.MessageId!, result.ErrorMessage);
         Assert.Contains("may or may not", result.ErrorMessage);
     }
@@ -369,7 +369,7 @@ public class SmtpTestMessageSenderTests
 
         var result = await SmtpTestMessageSender.SendAsync(Options(server, o => o.Culture = CultureInfo.GetCultureInfo("de-DE")));
 
-        Assert.Equal(SmtpSendErrorIds.TlsNotOffered, result.ErrorId);
+        Assert.Equal(nameof(SmtpSendErrorId.TlsNotOffered), result.ErrorId);
         Assert.Contains("bietet kein STARTTLS an", result.ErrorMessage);
         Assert.StartsWith("SmtpTls-Testnachricht ", result.Subject);
     }
