@@ -98,7 +98,7 @@ public class SmtpTlsDomainCheckTests : IClassFixture<PolicyTestWorld>
         var result = await target.ProbeAsync(CancellationToken.None);
         Assert.Same(target.Result, result);
         Assert.Equal("Error", result.Status);
-        Assert.Equal(SmtpTlsFindingId.DomainNotFound, Assert.Single(result.Findings).Id);
+        Assert.Equal(nameof(SmtpTlsFindingId.DomainNotFound), Assert.Single(result.Findings).Id);
         Assert.Equal(1, server.Connections);
     }
 
