@@ -144,13 +144,15 @@ function Start-SmtpTestBed {
             Write-Verbose "$($instances.Count) instances configured after $($clock.ElapsedMilliseconds) ms"
             $instances = @(Start-PostfixInstance -Instance $instances)
             # Exim, OpenSMTPD, Dovecot submission (Private/ServerFamilies.ps1); Dovecot relays to Postfix 'good'.
-            $relayPort = @($instances | Where-Object Name -eq 'good' | ForEach-Object { $_.Entry.Port })[0]
+            # (Select-Object: under strict mode indexing an empty array throws, and a bed may run without 'good'.)
+            $relayPort = $instances | Where-Object Name -eq 'good' | ForEach-Object { $_.Entry.Port } | Select-Object -First 1
             $families = @(Start-ServerFamily -Family $Family -InstanceBase $instanceBase -PkiDirectory $pki -Account $account -RelayPort $relayPort)
             # The DNSSEC bed (Private/Dnssec*.ps1): its TLSA records name the scenarios' ports and keys.
             if (-not $SkipDnssec) {
                 $scenarioEntries = [ordered]@{}
                 foreach ($instance in $instances) { $scenarioEntries[$instance.Name] = $instance.Entry }
                 $dnssecProblem = Get-DnssecPrerequisiteProblem
+                if (-not $dnssecProblem -and -not $scenarioEntries.Contains('good')) { $dnssecProblem = 'the DNSSEC part needs the Postfix scenario ''good''' }
                 if ($dnssecProblem) {
                     Write-Warning "SmtpTls test bed: DNSSEC part skipped: $dnssecProblem."
                     $descriptor.Dnssec.Reason = $dnssecProblem

@@ -200,34 +200,49 @@ function New-DnssecZoneSet {
     $testDelegations = [Collections.Generic.List[string]]::new()
     $soa = "IN SOA $($script:DnssecNameServer). hostmaster.test. $([int][DateTimeOffset]::UtcNow.ToUnixTimeSeconds()) 3600 600 86400 300"
 
+    # First every zone's records: a host may live in another case's zone (an absolute Name, as a hosted
+    # mail service's MX host does), so its A and TLSA records go there.
+    $zoneLines = [ordered]@{}
+    $zoneCase = @{}
+    foreach ($case in $cases.GetEnumerator()) {
+        $origin = "$($caseZones[$case.Key])."
+        $zoneCase[$origin] = $case.Key
+        $zoneLines[$origin] = [Collections.Generic.List[string]]::new()
+        $zoneLines[$origin].AddRange([string[]]@('$TTL 300', "$origin $soa", "$origin IN NS $($script:DnssecNameServer)."))
+    }
+    $addresses = [Collections.Generic.HashSet[string]]::new()
+    $hostsByCase = @{}
     foreach ($case in $cases.GetEnumerator()) {
         $definition = $case.Value
         $domain = $caseZones[$case.Key]
-        $origin = "$domain."
-        $signed = $definition.Zone['Signed'] -ne $false
         $port = [int]$Scenarios[$definition.Hosts[0].Scenario]['Port']
+        $hostsByCase[$case.Key] = @(foreach ($hostDefinition in $definition.Hosts) {
+                $hostName = if ($hostDefinition.ContainsKey('Name')) { $hostDefinition.Name } else { "$($hostDefinition.Label).$domain" }
+                $hostZone = @($zoneLines.Keys | Where-Object { "$hostName." -eq $_ -or "$hostName.".EndsWith(".$_") } | Sort-Object Length -Descending)[0]
+                if (-not $hostZone) { throw "DNSSEC case $($case.Key): no bed zone holds the MX host $hostName" }
+                $preference = if ($hostDefinition.ContainsKey('Preference')) { $hostDefinition.Preference } else { 10 }
+                $owner = "_$port._tcp.$hostName"
+                $tlsa = @($hostDefinition.Tlsa | ForEach-Object { Get-DnssecTlsaData -Spec $_ -Material $material })
+                $zoneLines["$domain."].Add("$domain. IN MX $preference $hostName.")
+                if ($addresses.Add($hostName)) { $zoneLines[$hostZone].Add("$hostName. IN A 127.0.0.1") }
+                foreach ($record in $tlsa) { $zoneLines[$hostZone].Add("$owner. IN TLSA $record") }
+                [ordered]@{
+                    Name = $hostName; Preference = $preference; Address = '127.0.0.1'; Port = $port
+                    Scenario = $hostDefinition.Scenario; TlsaOwner = $owner; TlsaZone = $hostZone; Tlsa = $tlsa; TlsaSpec = @($hostDefinition.Tlsa)
+                    Expect = $hostDefinition.Expect
+                }
+            })
+    }
+
+    # Then sign each zone, and break what the case breaks.
+    $signedByZone = @{}
+    foreach ($origin in $zoneLines.Keys) {
+        $definition = $cases[$zoneCase[$origin]]
+        $domain = $origin.TrimEnd('.')
+        $signed = $definition.Zone['Signed'] -ne $false
         $testDelegations.Add("$origin 3600 IN NS $($script:DnssecNameServer).")
-        $lines = [Collections.Generic.List[string]]::new()
-        $lines.Add('$TTL 300')
-        $lines.Add("$origin $soa")
-        $lines.Add("$origin IN NS $($script:DnssecNameServer).")
-        $hosts = @()
-        foreach ($hostDefinition in $definition.Hosts) {
-            $hostName = "$($hostDefinition.Label).$domain"
-            $preference = if ($hostDefinition.ContainsKey('Preference')) { $hostDefinition.Preference } else { 10 }
-            $owner = "_$port._tcp.$hostName"
-            $tlsa = @($hostDefinition.Tlsa | ForEach-Object { Get-DnssecTlsaData -Spec $_ -Material $material })
-            $lines.Add("$origin IN MX $preference $hostName.")
-            $lines.Add("$hostName. IN A 127.0.0.1")
-            foreach ($record in $tlsa) { $lines.Add("$owner. IN TLSA $record") }
-            $hosts += [ordered]@{
-                Name = $hostName; Preference = $preference; Address = '127.0.0.1'; Port = $port
-                Scenario = $hostDefinition.Scenario; TlsaOwner = $owner; Tlsa = $tlsa; TlsaSpec = @($hostDefinition.Tlsa)
-                Expect = $hostDefinition.Expect
-            }
-        }
         $zoneFile = Join-Path $zoneDirectory "$domain.zone"
-        Set-Content -LiteralPath $zoneFile -Value $lines
+        Set-Content -LiteralPath $zoneFile -Value $zoneLines[$origin]
         $served = $zoneFile
         $signedLines = @()
         $zoneExpiration = $expiration
@@ -239,21 +254,23 @@ function New-DnssecZoneSet {
             if ($definition.Zone.ContainsKey('ExpiresInDays')) { $zoneExpiration = $now.AddDays($definition.Zone.ExpiresInDays) }
             $served = Join-Path $zoneDirectory "$domain.signed"
             $signedLines = Invoke-DnssecSign -ZoneFile $zoneFile -Origin $origin -KeyBase $key -Inception $inception -Expiration $zoneExpiration -Nsec3:($denial -eq 'NSEC3') -OutFile $served
+            # The broken RRsets are those of the case's first MX host, which lives in this zone.
+            $firstOwner = "$($hostsByCase[$zoneCase[$origin]][0].TlsaOwner)."
             if ($definition.Zone.ContainsKey('Corrupt')) {
-                $owner = if ($definition.Zone.Corrupt -eq 'TLSA') { "$($hosts[0].TlsaOwner)." } else { $origin }
+                $owner = if ($definition.Zone.Corrupt -eq 'TLSA') { $firstOwner } else { $origin }
                 $index = Find-RrsigLine -Line $signedLines -Owner $owner -Type $definition.Zone.Corrupt
                 $signedLines[$index] = Set-CorruptSignature $signedLines[$index]
             }
             if ($definition.Zone.ContainsKey('ExpiredRrsig')) {
-                $owner = "$($hosts[0].TlsaOwner)."
                 $stale = Invoke-DnssecSign -ZoneFile $zoneFile -Origin $origin -KeyBase $key -Inception $now.AddDays(-31) -Expiration $now.AddDays(-1) `
                     -OutFile (Join-Path $zoneDirectory "$domain.expired-signed")
-                $signedLines[(Find-RrsigLine -Line $signedLines -Owner $owner -Type $definition.Zone.ExpiredRrsig)] = $stale[(Find-RrsigLine -Line $stale -Owner $owner -Type $definition.Zone.ExpiredRrsig)]
+                $signedLines[(Find-RrsigLine -Line $signedLines -Owner $firstOwner -Type $definition.Zone.ExpiredRrsig)] = $stale[(Find-RrsigLine -Line $stale -Owner $firstOwner -Type $definition.Zone.ExpiredRrsig)]
             }
             Set-Content -LiteralPath $served -Value $signedLines
             $algorithm = 13
             $testDelegations.Add((Get-DnssecKeyRecord -KeyBase $key -Type DS -Ttl 3600))
         }
+        $signedByZone[$origin] = $signedLines
         $zoneList.Add([pscustomobject]@{ Name = $origin; File = $served })
         $zoneEntries[$origin] = [ordered]@{
             Name = $origin; Signed = $signed; Denial = $denial; Algorithm = $algorithm
@@ -261,17 +278,25 @@ function New-DnssecZoneSet {
             SignatureExpiresUtc = if ($signed) { $zoneExpiration.ToString('o') } else { $null }
             Parent = 'test.'; HasDs = $signed
         }
+    }
+
+    foreach ($case in $cases.GetEnumerator()) {
+        $definition = $case.Value
+        $origin = "$($caseZones[$case.Key])."
+        $signed = $definition.Zone['Signed'] -ne $false
+        $hosts = $hostsByCase[$case.Key]
         $dnssecState = if (-not $signed) { 'Insecure' } elseif ($definition.Zone.ContainsKey('Corrupt') -or $definition.Zone.ContainsKey('ExpiredRrsig')) { 'Bogus' } else { 'Secure' }
         foreach ($entry in $hosts) {
-            $entry.TlsaState = if (-not $signed) { 'Insecure' }
+            # The TLSA set's state is that of the zone it lives in.
+            $tlsaZone = $cases[$zoneCase[$entry.TlsaZone]].Zone
+            $entry.TlsaState = if ($tlsaZone['Signed'] -eq $false) { 'Insecure' }
             elseif ($entry.Tlsa.Count -eq 0) { 'NoRecords' }
-            elseif ($definition.Zone.ContainsKey('Corrupt') -and $definition.Zone.Corrupt -eq 'TLSA') { 'Bogus' }
-            elseif ($definition.Zone.ContainsKey('ExpiredRrsig')) { 'Bogus' }
+            elseif (($tlsaZone.ContainsKey('Corrupt') -and $tlsaZone.Corrupt -eq 'TLSA') -or $tlsaZone.ContainsKey('ExpiredRrsig')) { 'Bogus' }
             else { 'Secure' }
-            $entry.TlsaSignatureExpiresUtc = if ($signed -and $entry.Tlsa.Count) { Get-RrsigExpiration -Line $signedLines -Owner "$($entry.TlsaOwner)." -Type 'TLSA' } else { $null }
+            $entry.TlsaSignatureExpiresUtc = if ($entry.TlsaState -ne 'Insecure' -and $entry.Tlsa.Count) { Get-RrsigExpiration -Line $signedByZone[$entry.TlsaZone] -Owner "$($entry.TlsaOwner)." -Type 'TLSA' } else { $null }
         }
         $caseEntries[$case.Key] = [ordered]@{
-            Id = $case.Key; Domain = $domain; Description = $definition.Description; Port = $port; Zone = $origin
+            Id = $case.Key; Domain = $caseZones[$case.Key]; Description = $definition.Description; Port = $hosts[0].Port; Zone = $origin
             DnssecState = $dnssecState; MxBogus = [bool]$definition['MxBogus']; MxHosts = $hosts
         }
     }
