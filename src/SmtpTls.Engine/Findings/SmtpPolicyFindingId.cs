@@ -40,4 +40,22 @@ public enum SmtpPolicyFindingId
 
     /// <summary>The TLSA lookup for an MX host failed (SERVFAIL, timeout): DANE senders defer mail to a signed MX host whose TLSA records cannot be read.</summary>
     DaneLookupFailed = 9,
+
+    /// <summary>DNSSEC validation of an MX host's TLSA answer (records or proof of their absence) failed: DANE senders defer mail to the host (RFC 7672 section 2.2).</summary>
+    DaneBogus = 10,
+
+    /// <summary>TLSA records are published in a zone that is provably not DNSSEC-signed: DANE does not apply and senders ignore them.</summary>
+    DaneInsecure = 11,
+
+    /// <summary>DNSSEC validation of the domain's MX records or of an MX host's address records failed: validating senders cannot resolve it and defer mail.</summary>
+    DnssecBogus = 12,
+
+    /// <summary>The TLSA records match only the key in use now: a certificate renewal with a new key breaks DANE until the records change (RFC 7671 section 8.1).</summary>
+    DaneRolloverNoNextKey = 13,
+
+    /// <summary>A DANE-TA record pins an intermediate CA that the issuer rotates or is replacing, so a renewal from another intermediate no longer matches.</summary>
+    DaneIssuerRollover = 14,
+
+    /// <summary>The DNSSEC signature over the TLSA records expires soon: unless the zone is re-signed, the records turn bogus and DANE senders defer mail.</summary>
+    DaneSignatureExpiring = 15,
 }

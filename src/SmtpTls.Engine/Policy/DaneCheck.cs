@@ -5,6 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTls.Certificates;
+using SmtpTls.Dns;
+using SmtpTls.Dns.Dnssec;
 
 namespace SmtpTls.Policy;
 
@@ -17,6 +19,7 @@ internal static class DaneCheck
         int port,
         IReadOnlyList<MxEndpoint> endpoints,
         DomainPolicyOptions options,
+        DnssecValidator? validator,
         DateTimeOffset now,
         CultureInfo culture,
         CancellationToken cancellationToken)
@@ -28,11 +31,32 @@ internal static class DaneCheck
             TlsaName = "_" + port.ToString(CultureInfo.InvariantCulture) + "._tcp." + mxHost,
         };
 
-        var lookup = await options.Resolver.QueryTlsaAsync(result.TlsaName, cancellationToken).ConfigureAwait(false);
+        // The resolver's own answer (for its AD bit) and, with a trust anchor, the validated one, side by side.
+        var lookupTask = options.Resolver.QueryTlsaAsync(result.TlsaName, cancellationToken);
+        var validatedTask = validator is null ? null : DaneDnssec.ValidateHostAsync(validator, result, cancellationToken);
+        var lookup = await lookupTask.ConfigureAwait(false);
+        var validated = validatedTask is null ? null : await validatedTask.ConfigureAwait(false);
+
         result.LookupStatus = lookup.Status.ToString();
         result.AuthenticatedData = lookup.AuthenticatedData;
         result.Records = lookup.Records.ToArray();
-        switch (lookup.Status)
+        var status = lookup.Status;
+        if (validated is not null && validated.Security != DnssecSecurity.Indeterminate)
+        {
+            // The validated answer was fetched with CD=1: it holds the records even where a validating resolver says SERVFAIL.
+            status = validated.Status;
+            result.LookupStatus = status.ToString();
+            result.Records = DaneDnssec.TlsaRecords(validated);
+        }
+
+        result.Endpoints = endpoints.Select(endpoint => new SmtpDaneEndpointResult
+        {
+            Address = endpoint.Address,
+            CertificatePresented = endpoint.PresentedChain.Count > 0,
+            TlsaSha256 = TlsaSha256(endpoint),
+        }).ToArray();
+
+        switch (status)
         {
             case SmtpDnsStatus.Ok:
                 break;
@@ -49,19 +73,13 @@ internal static class DaneCheck
 
         // RFC 7672 section 3.2.2: a DANE-TA leaf must name the TLSA base domain (the MX host) or the next-hop domain.
         var referenceNames = new[] { mxHost, domain };
-        result.Endpoints = endpoints.Select(endpoint =>
+        for (var i = 0; i < endpoints.Count; i++)
         {
-            var chain = endpoint.PresentedChain;
+            var chain = endpoints[i].PresentedChain;
             var matches = result.Records.Select(r => TlsaMatcher.Compare(r, chain, referenceNames, now, culture)).ToArray();
-            return new SmtpDaneEndpointResult
-            {
-                Address = endpoint.Address,
-                CertificatePresented = chain.Count > 0,
-                TlsaSha256 = TlsaSha256(endpoint),
-                Matched = matches.Any(m => m.Outcome == SmtpTlsaMatchResult.Match),
-                Records = matches,
-            };
-        }).ToArray();
+            result.Endpoints[i].Records = matches;
+            result.Endpoints[i].Matched = matches.Any(m => m.Outcome == SmtpTlsaMatchResult.Match);
+        }
 
         result.Status = result.UsableRecords == 0 ? nameof(SmtpDaneState.Unusable)
             : result.Endpoints.All(e => e.Matched) ? nameof(SmtpDaneState.Matched)
@@ -71,6 +89,11 @@ internal static class DaneCheck
 
     public static void AddFindings(PolicyFindingList findings, SmtpDaneHostResult result, IReadOnlyList<MxEndpoint> endpoints, IReadOnlyList<string> dnsServers)
     {
+        if (result.Dnssec is not null && !DaneDnssec.AddFindings(findings, result, dnsServers))
+        {
+            return;
+        }
+
         switch (result.Status)
         {
             case nameof(SmtpDaneState.NoRecords):
@@ -87,7 +110,7 @@ internal static class DaneCheck
                 return;
         }
 
-        if (!result.AuthenticatedData)
+        if (result.Dnssec is null && !result.AuthenticatedData)
         {
             findings.Add(
                 SmtpPolicyFindingId.DaneNotValidated,

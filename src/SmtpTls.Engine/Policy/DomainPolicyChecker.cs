@@ -14,8 +14,9 @@ namespace SmtpTls.Policy;
 /// <list type="bullet">
 /// <item>MTA-STS (RFC 8461): the <c>_mta-sts</c> record, the policy fetched over HTTPS and parsed, every MX
 /// held against the <c>mx</c> patterns and, in enforce or testing mode, every certificate against its MX name.</item>
-/// <item>DANE (RFC 7672): the TLSA records at <c>_&lt;port&gt;._tcp.&lt;mx&gt;</c> compared with each presented chain,
-/// and whether the resolver vouched for them with the AD bit (SmtpTls does not validate DNSSEC itself).</item>
+/// <item>DANE (RFC 7672): the TLSA records at <c>_&lt;port&gt;._tcp.&lt;mx&gt;</c> compared with each presented chain;
+/// the MX, address and TLSA answers DNSSEC-validated inside SmtpTls from <see cref="DomainPolicyOptions.DnssecTrustAnchor"/>
+/// (Secure, Insecure, Bogus), rollover readiness, signature lifetimes, and each sender level's verdict per MX address.</item>
 /// <item>TLS-RPT (RFC 8460): the <c>_smtp._tls</c> record.</item>
 /// </list>
 /// Every DNS question goes to <see cref="DomainPolicyOptions.Resolver"/>, the policy host included.
@@ -86,8 +87,12 @@ public static class DomainPolicyChecker
         var hosts = endpoints.GroupBy(e => (e.MxHost, e.Port)).Select(g => (g.Key.MxHost, g.Key.Port, Endpoints: (IReadOnlyList<MxEndpoint>)g.ToList())).ToList();
         var mtaStsTask = MtaStsCheck.LookUpAsync(name, options, now, culture, cancellationToken);
         var tlsRptTask = TlsRptCheck.LookUpAsync(name, options, culture, cancellationToken);
-        var daneTasks = hosts.Select(h => DaneCheck.CheckAsync(name, h.MxHost, h.Port, h.Endpoints, options, now, culture, cancellationToken)).ToList();
-        await Task.WhenAll(new Task[] { mtaStsTask, tlsRptTask }.Concat(daneTasks)).ConfigureAwait(false);
+        // DNSSEC validated here from the trust anchor (null: off, only the resolver's AD bit speaks).
+        var validator = DaneDnssec.CreateValidator(options, options.Now);
+        var mxTask = validator is null ? null : validator.Inner.QueryAsync(SmtpDnssecValidator.ToWireName(name), Dns.Dnssec.RecordType.Mx, cancellationToken);
+        var daneTasks = hosts.Select(h => DaneCheck.CheckAsync(name, h.MxHost, h.Port, h.Endpoints, options, validator?.Inner, now, culture, cancellationToken)).ToList();
+        await Task.WhenAll(new Task[] { mtaStsTask, tlsRptTask, mxTask ?? Task.CompletedTask }.Concat(daneTasks)).ConfigureAwait(false);
+        var mx = mxTask is null ? null : await mxTask.ConfigureAwait(false);
 
         var mtaSts = await mtaStsTask.ConfigureAwait(false);
         var (tlsRpt, tlsRptError) = await tlsRptTask.ConfigureAwait(false);
@@ -95,11 +100,22 @@ public static class DomainPolicyChecker
         MtaStsCheck.CheckEndpoints(mtaSts, endpoints);
 
         var findings = new PolicyFindingList(culture);
-        var daneCoversEveryMx = dane.Length > 0 && dane.All(d => d.Status == nameof(SmtpDaneState.Matched) && d.AuthenticatedData);
+        var daneCoversEveryMx = dane.Length > 0 && dane.All(d => d.Status == nameof(SmtpDaneState.Matched) && (d.Dnssec is null ? d.AuthenticatedData : d.Dnssec == nameof(SmtpDnssecState.Secure)));
         MtaStsCheck.AddFindings(findings, mtaSts, name, endpoints, daneCoversEveryMx, now, culture);
         for (var i = 0; i < dane.Length; i++)
         {
             DaneCheck.AddFindings(findings, dane[i], hosts[i].Endpoints, options.Resolver.Servers);
+        }
+
+        if (validator is not null)
+        {
+            DaneDnssec.AddResolutionFindings(findings, name, mx, dane);
+            for (var i = 0; i < dane.Length; i++)
+            {
+                DaneDnssec.AddRolloverFindings(findings, dane[i], hosts[i].Endpoints, options, now);
+            }
+
+            DaneDnssec.AddSenderVerdicts(name, mx, dane, hosts.Select(h => h.Endpoints).ToList(), mtaSts, culture);
         }
 
         var reportsMatter = mtaSts.Status != nameof(SmtpPolicyState.Missing) || dane.Any(d => d.Records.Length > 0);
@@ -117,6 +133,8 @@ public static class DomainPolicyChecker
             TlsRpt = tlsRpt,
             Findings = all,
             DnsServers = options.Resolver.Servers.ToArray(),
+            MxDnssec = mx is null ? null : SmtpDnssecValidator.StateOf(mx.Security).ToString(),
+            DnssecTrustAnchor = validator?.TrustAnchor.Source,
             Timestamp = started,
             Duration = clock.Elapsed,
         };

@@ -50,6 +50,19 @@ public sealed class DomainPolicyOptions
     /// <summary>The language of messages and remediations; default: the current UI culture.</summary>
     public CultureInfo? Culture { get; set; }
 
+    /// <summary>
+    /// The DNSSEC trust anchor that DANE answers (MX, A/AAAA, TLSA) are validated from inside SmtpTls;
+    /// default: IANA's root anchors (<see cref="SmtpDnssecTrustAnchor.IanaRoot"/>). Null turns the
+    /// validation off: then only the resolver's AD bit speaks for the records, as in SmtpTls before 2026-12.
+    /// </summary>
+    public SmtpDnssecTrustAnchor? DnssecTrustAnchor { get; set; } = SmtpDnssecTrustAnchor.IanaRoot;
+
+    /// <summary>Below how many days left on the signature over an MX host's TLSA records <see cref="SmtpPolicyFindingId.DaneSignatureExpiring"/> is reported (default 5; 0 turns it off).</summary>
+    public int SignatureExpiryWarningDays { get; set; } = 5;
+
+    /// <summary>Below how many days until the certificate expires a missing next-key record (<see cref="SmtpPolicyFindingId.DaneRolloverNoNextKey"/>) is a warning rather than information (default 30).</summary>
+    public int RenewalWarningDays { get; set; } = 30;
+
     /// <summary>The time certificates are judged at (validity of DANE-TA chains and the policy host); default: now.</summary>
     public DateTimeOffset? Now { get; set; }
 

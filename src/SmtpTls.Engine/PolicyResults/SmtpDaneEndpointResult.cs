@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace SmtpTls;
 
@@ -19,6 +20,16 @@ public sealed class SmtpDaneEndpointResult
 
     /// <summary>Each record's comparison, in record order.</summary>
     public SmtpTlsaMatch[] Records { get; set; } = Array.Empty<SmtpTlsaMatch>();
+
+    /// <summary>
+    /// What senders at each TLS security level would do with this address (dane, dane-only, verify,
+    /// secure, and mta-sts when the domain enforces a policy). Empty when DNSSEC was not validated by
+    /// SmtpTls (no trust anchor), because the DANE levels depend on it.
+    /// </summary>
+    public SmtpSenderVerdict[] Senders { get; set; } = Array.Empty<SmtpSenderVerdict>();
+
+    /// <summary>The sender verdicts in one line, e.g. <c>dane: deliver (Verified); verify: defer (NameMismatch)</c>.</summary>
+    public string SendersSummary => string.Join("; ", Senders.Select(s => s.ToString()));
 
     /// <inheritdoc />
     public override string ToString() => (Address ?? "-") + ": " + (Matched ? "matched" : "not matched");

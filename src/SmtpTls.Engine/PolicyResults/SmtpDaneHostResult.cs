@@ -30,6 +30,39 @@ public sealed class SmtpDaneHostResult
     /// </summary>
     public bool AuthenticatedData { get; set; }
 
+    /// <summary>
+    /// What DNSSEC validation from the trust anchor says about the TLSA answer (records or their
+    /// absence): Secure, Insecure (zone not signed: DANE does not apply), Bogus (validation failed: a
+    /// DANE sender defers) or NotValidated (validation could not be done; see <see cref="DnssecDetail"/>).
+    /// Null when SmtpTls did not validate (no trust anchor given to the engine): then only
+    /// <see cref="AuthenticatedData"/> speaks.
+    /// </summary>
+    public string? Dnssec { get; set; }
+
+    /// <summary>Why <see cref="Dnssec"/> is not Secure, as an id (e.g. <c>SignatureExpired</c>, <c>SignatureInvalid</c>, <c>DsMismatch</c>, <c>DenialMissing</c>, <c>LookupFailed</c>); empty otherwise.</summary>
+    public string DnssecReason { get; set; } = string.Empty;
+
+    /// <summary>Where the chain of trust stopped or how the verdict was reached (English, names from DNS).</summary>
+    public string DnssecDetail { get; set; } = string.Empty;
+
+    /// <summary>The DNSSEC state of the domain's MX records that named this host (same states as <see cref="Dnssec"/>); null when not validated.</summary>
+    public string? MxDnssec { get; set; }
+
+    /// <summary>The DNSSEC state of the host's A/AAAA records, the worse of the two (same states as <see cref="Dnssec"/>); null when not validated.</summary>
+    public string? AddressDnssec { get; set; }
+
+    /// <summary>When the signature over the TLSA records expires (UTC); null unless they are Secure.</summary>
+    public DateTimeOffset? TlsaSignatureExpires { get; set; }
+
+    /// <summary>Whole days until <see cref="TlsaSignatureExpires"/>; null unless the records are Secure.</summary>
+    public int? TlsaSignatureDaysLeft { get; set; }
+
+    /// <summary>How many usable records match no certificate presented now: candidates for the next key of a rollover (RFC 7671 section 8.1).</summary>
+    public int NextKeyRecords { get; set; }
+
+    /// <summary>The worse of the validated A and AAAA answers, for the engine's findings.</summary>
+    internal SmtpTls.Dns.Dnssec.DnssecAnswer? AddressAnswer { get; set; }
+
     /// <summary>The TLSA records found.</summary>
     public SmtpTlsaRecord[] Records { get; set; } = Array.Empty<SmtpTlsaRecord>();
 
@@ -40,5 +73,5 @@ public sealed class SmtpDaneHostResult
     public SmtpDaneEndpointResult[] Endpoints { get; set; } = Array.Empty<SmtpDaneEndpointResult>();
 
     /// <inheritdoc />
-    public override string ToString() => TlsaName + ": " + Status;
+    public override string ToString() => TlsaName + ": " + Status + (Dnssec is null ? string.Empty : " (" + Dnssec + ")");
 }

@@ -36,6 +36,16 @@ public sealed class SmtpDomainPolicyResult
     /// <summary>The DNS servers asked (<c>ip:port</c>).</summary>
     public ReadableList<string> DnsServers { get; set; } = new();
 
+    /// <summary>
+    /// What DNSSEC validation from the trust anchor says about the domain's MX records: Secure, Insecure,
+    /// Bogus (validating senders cannot resolve the domain and defer all mail) or NotValidated; null when
+    /// SmtpTls did not validate (no trust anchor given to the engine).
+    /// </summary>
+    public string? MxDnssec { get; set; }
+
+    /// <summary>Where the DNSSEC trust anchor came from (IANA's built-in root anchors or a file); null when SmtpTls did not validate.</summary>
+    public string? DnssecTrustAnchor { get; set; }
+
     /// <summary>When the check started (UTC).</summary>
     public DateTimeOffset Timestamp { get; set; }
 

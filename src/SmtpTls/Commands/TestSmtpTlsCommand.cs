@@ -34,6 +34,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     private SmtpAddressLimiter? _addressLimiter;
     private SharedEndpointChecks? _sharedChecks;
     private string? _enforcementDomain;
+    private SmtpDnssecTrustAnchor? _dnssecAnchor;
 
     /// <summary>Host names, IPv4/IPv6 literals, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     /// <remarks>Declared again here (hiding the base's) only to put it into its own parameter set beside -Domain.</remarks>
@@ -110,6 +111,15 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     public SwitchParameter IncludePolicy { get; set; }
 
     /// <summary>
+    /// With -IncludePolicy: the DNSSEC trust anchor for the root zone that DANE answers are validated from,
+    /// a file of DS and/or DNSKEY records for "." in zone-file form (root.key, root.ds, a dnssec-keygen .key
+    /// file) or IANA's root-anchors.xml. Default: IANA's root anchors, built in (KSK-2017 and KSK-2024).
+    /// </summary>
+    [Parameter(ParameterSetName = DomainSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TrustAnchorPath { get; set; }
+
+    /// <summary>
     /// How many checks may be in flight per IP address (whatever the port). Default 5, where a sending MTA
     /// such as Postfix starts per destination; 0: no limit (for a test bed on loopback).
     /// </summary>
@@ -170,6 +180,18 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             }
 
             _enforcementDomain = ascii;
+        }
+
+        if (TrustAnchorPath is not null)
+        {
+            try
+            {
+                _dnssecAnchor = SmtpDnssecTrustAnchor.Load(GetUnresolvedProviderPathFromPSPath(TrustAnchorPath));
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is FormatException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "TrustAnchorPathInvalid", ErrorCategory.InvalidArgument, TrustAnchorPath));
+            }
         }
 
         if (SourceAddress is { } source && !SmtpSourceAddress.IsUsable(source, out var sourceError))
@@ -372,6 +394,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             AddressFamily = command.AddressFamily;
             HostResolver = command._hostResolver;
             IncludePolicy = command.IncludePolicy.IsPresent;
+            DnssecAnchor = command._dnssecAnchor ?? SmtpDnssecTrustAnchor.IanaRoot;
             AddressLimiter = command._addressLimiter;
             SourceAddress = command.SourceAddress;
             ThrottledRetries = command.MaximumRetryCount;
@@ -387,6 +410,9 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
         private TimeSpan ThrottledRetryDelay { get; }
 
         public bool IncludePolicy { get; }
+
+        /// <summary>The DNSSEC trust anchor for -IncludePolicy (-TrustAnchorPath, else IANA's root anchors).</summary>
+        public SmtpDnssecTrustAnchor DnssecAnchor { get; }
 
         public PipelineWorkQueue Queue { get; }
 
@@ -428,7 +454,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             Probe = NewOptions(domain),
             SharedEndpoints = shared,
             Policy = IncludePolicy
-                ? new DomainPolicyOptions(resolver) { TrustAnchors = Anchors ?? Certificates.TrustAnchors.None, Timeout = Timeout, Culture = Culture }
+                ? new DomainPolicyOptions(resolver) { TrustAnchors = Anchors ?? Certificates.TrustAnchors.None, Timeout = Timeout, Culture = Culture, DnssecTrustAnchor = DnssecAnchor }
                 : null,
         };
 

@@ -81,6 +81,9 @@ public sealed class PolicyTestWorld : IDisposable
             Timeout = timeout ?? TimeSpan.FromSeconds(10),
             Culture = System.Globalization.CultureInfo.GetCultureInfo(culture),
             Now = TestPki.Now,
+
+            // The relay stands for a validating resolver that vouches with the AD bit: the mode without SmtpTls's own validation.
+            DnssecTrustAnchor = authenticated ? null : SmtpDnssecTrustAnchor.IanaRoot,
         };
     }
 
