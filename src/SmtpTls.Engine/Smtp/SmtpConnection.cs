@@ -17,13 +17,20 @@ internal sealed class SmtpConnection : IDisposable
 {
     private readonly Socket _socket;
     private readonly Action<string>? _transcript;
+    private readonly Action<string> _logReceived;
     private int _disposed;
+
+    // One deadline for the steps of this connection, armed anew for each step, instead of a linked
+    // token source with a timer of its own per step (a check takes a dozen steps).
+    private CancellationTokenSource? _stepDeadline;
+    private int _stepRunning;
 
     private SmtpConnection(Socket socket, TimeSpan timeout, Action<string>? transcript)
     {
         _socket = socket;
         Timeout = timeout;
         _transcript = transcript;
+        _logReceived = line => Log("S: " + SmtpReplyReader.Printable(line, 200));
         Stream = new NetworkStream(socket, ownsSocket: true);
         Reader = new SmtpReplyReader(Stream, peek: PeekAsync);
     }
@@ -83,7 +90,8 @@ internal sealed class SmtpConnection : IDisposable
     public Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken, bool exact = false)
     {
         AcknowledgeImmediately();
-        return RunBoundedAsync(token => Reader.ReadReplyAsync(exact, line => Log("S: " + SmtpReplyReader.Printable(line, 200)), token), Abort, Timeout, cancellationToken);
+        var reader = Reader;
+        return RunStepAsync(token => reader.ReadReplyAsync(exact, _logReceived, token), cancellationToken);
     }
 
     /// <summary>Sends <paramref name="command"/> and reads the reply.</summary>
@@ -97,29 +105,21 @@ internal sealed class SmtpConnection : IDisposable
     public Task SendAsync(string command, CancellationToken cancellationToken)
     {
         Log("C: " + command);
-        var bytes = Encoding.ASCII.GetBytes(command + "\r\n");
-        return RunBoundedAsync(
-            async token =>
-            {
-                await Stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
-                return true;
-            },
-            Abort,
-            Timeout,
-            cancellationToken);
+        return WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), cancellationToken);
     }
 
     /// <summary>Sends raw bytes (a hand-built ClientHello) within the timeout.</summary>
-    public Task WriteAsync(byte[] bytes, CancellationToken cancellationToken) =>
-        RunBoundedAsync(
+    public Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        var stream = Stream;
+        return RunStepAsync(
             async token =>
             {
-                await Stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
+                await stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
                 return true;
             },
-            Abort,
-            Timeout,
             cancellationToken);
+    }
 
     /// <summary>Says QUIT and waits briefly for the answer; a server that misbehaves here changes no verdict.</summary>
     public async Task QuitAsync(CancellationToken cancellationToken)
@@ -156,12 +156,14 @@ internal sealed class SmtpConnection : IDisposable
     {
         excerpt = string.Empty;
         var taken = 0;
-        var buffer = new byte[4096];
+        byte[]? buffer = null;
         try
         {
             // At most 64 KiB: what is left after that is the TLS layer's problem (it fails the handshake).
             while (taken < SmtpReadLimits.MaxReplyBytes && _socket.Available > 0)
             {
+                // The buffer only when something is there: almost every server sends nothing here.
+                buffer ??= new byte[4096];
                 var read = _socket.Receive(buffer, 0, Math.Min(buffer.Length, _socket.Available), SocketFlags.None);
                 if (read <= 0)
                 {
@@ -188,7 +190,10 @@ internal sealed class SmtpConnection : IDisposable
     public void UseStream(Stream stream)
     {
         Stream = stream ?? throw new ArgumentNullException(nameof(stream));
-        Reader = new SmtpReplyReader(stream);
+
+        // The plaintext reader has nothing left over at this point (the reply to STARTTLS is read exactly, and an
+        // implicit-TLS connection read nothing): its buffer serves the TLS reader.
+        Reader = Reader.Buffered == 0 ? new SmtpReplyReader(stream, buffer: Reader.TakeBuffer()) : new SmtpReplyReader(stream);
     }
 
     public void Log(string line) => _transcript?.Invoke(line);
@@ -231,7 +236,70 @@ internal sealed class SmtpConnection : IDisposable
         }
     }
 
-    public void Dispose() => Abort();
+    public void Dispose()
+    {
+        Abort();
+        _stepDeadline?.Dispose();
+    }
+
+    /// <summary>
+    /// A step of this connection within <see cref="Timeout"/>, as <see cref="RunBoundedAsync"/> bounds it, on the
+    /// connection's one deadline: when it passes, the connection is aborted and the step ends in a
+    /// <see cref="TimeoutException"/>; the caller's cancellation aborts it too and ends it in an
+    /// <see cref="OperationCanceledException"/>. Steps of one connection follow each other; one that would overlap
+    /// another, or follow a step that ran out of time, takes the general path.
+    /// </summary>
+    private async Task<T> RunStepAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    {
+        var deadline = _stepDeadline;
+        if (deadline is null)
+        {
+            deadline = new CancellationTokenSource();
+            deadline.Token.Register(static state => ((SmtpConnection)state!).Abort(), this);
+            _stepDeadline = deadline;
+        }
+
+        if (deadline.IsCancellationRequested || Interlocked.CompareExchange(ref _stepRunning, 1, 0) != 0)
+        {
+            return await RunBoundedAsync(step, Abort, Timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            deadline.CancelAfter(Timeout);
+            using (cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => ((SmtpConnection)state!).Abort(), this) : default)
+            {
+                try
+                {
+                    return await step(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when ((deadline.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+                    && (cancellationToken.IsCancellationRequested || ex is OperationCanceledException or IOException or ObjectDisposedException or SocketException))
+                {
+                    // As in RunBoundedAsync: what a step throws once the connection was aborted under it is the deadline's doing.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new TimeoutException("No answer within " + Timeout.TotalSeconds + " s.", ex);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                if (!deadline.IsCancellationRequested)
+                {
+                    deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile (the connection was closed while the step ended).
+            }
+
+            Volatile.Write(ref _stepRunning, 0);
+        }
+    }
 
     /// <summary>
     /// Runs one network step with a deadline. Besides passing the token, the step's abort action

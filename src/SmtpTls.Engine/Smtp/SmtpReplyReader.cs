@@ -23,7 +23,7 @@ internal sealed class SmtpReplyReader
 
     private readonly Stream _stream;
     private readonly Func<byte[], int, int, CancellationToken, Task<int>>? _peek;
-    private readonly byte[] _buffer = new byte[4096];
+    private byte[] _buffer;
     private readonly int _maxLineLength;
     private readonly int _maxLines;
     private int _start;
@@ -37,9 +37,11 @@ internal sealed class SmtpReplyReader
     /// waiting until something has. With it, an exact read takes a whole line in two system calls instead
     /// of one per byte; without it, exact reads go byte by byte.
     /// </param>
-    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines, Func<byte[], int, int, CancellationToken, Task<int>>? peek = null)
+    /// <param name="buffer">The receive buffer to use (at least 4096 bytes), e.g. one taken from the reader before; null: a new one.</param>
+    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines, Func<byte[], int, int, CancellationToken, Task<int>>? peek = null, byte[]? buffer = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _buffer = buffer is { Length: >= 4096 } ? buffer : new byte[4096];
         _peek = peek;
         if (maxLineLength < 8)
         {
@@ -57,6 +59,22 @@ internal sealed class SmtpReplyReader
 
     /// <summary>Bytes received but not yet consumed as part of a reply.</summary>
     public int Buffered => _end - _start;
+
+    /// <summary>
+    /// Hands the receive buffer over to a reader that continues on another stream (the TLS layer) when nothing is
+    /// buffered; this reader must not be used afterwards.
+    /// </summary>
+    public byte[] TakeBuffer()
+    {
+        if (Buffered != 0)
+        {
+            throw new InvalidOperationException("The reader still holds received bytes.");
+        }
+
+        var buffer = _buffer;
+        _buffer = Array.Empty<byte>();
+        return buffer;
+    }
 
     /// <summary>Reads one complete reply; the line callback sees each line as it arrives (for -Verbose).</summary>
     /// <param name="exact">
