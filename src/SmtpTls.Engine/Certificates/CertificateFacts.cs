@@ -6,6 +6,9 @@ using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
+#if NET8_0_OR_GREATER
+using System.Formats.Asn1;
+#endif
 
 namespace SmtpTls.Certificates;
 
@@ -15,6 +18,13 @@ namespace SmtpTls.Certificates;
 /// identifiers). The ASN.1 is parsed with BouncyCastle, which the engine already carries through
 /// MimeKit, so Windows PowerShell 5.1 and PowerShell 7 read the same values on every OS.
 /// </summary>
+/// <remarks>
+/// On .NET 8+ the shapes nearly every certificate has (DNS names and addresses, plain CN values, RSA keys and
+/// the named NIST curves, a key identifier alone) are read with the runtime's own DER reader first: it is
+/// already warm from the TLS handshake, where BouncyCastle's parser would be compiled and run again for every
+/// check. Anything else (BER, other name forms, unusual strings or keys, malformed data) goes to BouncyCastle as
+/// before, so the values and the failures stay exactly those of BouncyCastle.
+/// </remarks>
 internal static class CertificateFacts
 {
     private const string SubjectAltNameOid = "2.5.29.17";
@@ -134,15 +144,27 @@ internal static class CertificateFacts
     /// <summary>The DNS names and IP addresses of the subject alternative name extension.</summary>
     public static (List<string> DnsNames, List<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
     {
-        var dns = new List<string>();
-        var addresses = new List<IPAddress>();
         var extension = certificate.Extensions[SubjectAltNameOid];
         if (extension is null)
         {
-            return (dns, addresses);
+            return (new List<string>(), new List<IPAddress>());
         }
 
-        foreach (var name in GeneralNames.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetNames())
+#if NET8_0_OR_GREATER
+        if (SimpleSubjectAlternativeNames(extension.RawData) is { } simple)
+        {
+            return simple;
+        }
+#endif
+        return SubjectAlternativeNamesByBouncyCastle(extension.RawData);
+    }
+
+    /// <summary>The BouncyCastle reading of a subject alternative name extension (every target; tests compare both readers).</summary>
+    internal static (List<string> DnsNames, List<IPAddress> Addresses) SubjectAlternativeNamesByBouncyCastle(byte[] extensionValue)
+    {
+        var dns = new List<string>();
+        var addresses = new List<IPAddress>();
+        foreach (var name in GeneralNames.GetInstance(Asn1Object.FromByteArray(extensionValue)).GetNames())
         {
             if (name.TagNo == GeneralName.DnsName)
             {
@@ -164,9 +186,22 @@ internal static class CertificateFacts
     /// <summary>The values of every CN attribute of the subject, in order.</summary>
     public static List<string> CommonNames(X509Certificate2 certificate)
     {
-        var name = X509Name.GetInstance(Asn1Object.FromByteArray(certificate.SubjectName.RawData));
+        var subject = certificate.SubjectName.RawData;
+#if NET8_0_OR_GREATER
+        if (SimpleCommonNames(subject) is { } simple)
+        {
+            return simple;
+        }
+#endif
+        return CommonNamesByBouncyCastle(subject);
+    }
+
+    /// <summary>The BouncyCastle reading of the CN values of a DER Name (every target; tests compare both readers).</summary>
+    internal static List<string> CommonNamesByBouncyCastle(byte[] name)
+    {
+        var parsed = X509Name.GetInstance(Asn1Object.FromByteArray(name));
         var result = new List<string>();
-        foreach (var value in name.GetValueList(X509Name.CN))
+        foreach (var value in parsed.GetValueList(X509Name.CN))
         {
             result.Add(value);
         }
@@ -179,6 +214,18 @@ internal static class CertificateFacts
 
     /// <summary>As <see cref="Key(X509Certificate2)"/>, with the DER SubjectPublicKeyInfo when the caller has it already.</summary>
     public static (string Algorithm, int Size, string? Curve) Key(X509Certificate2 certificate, byte[]? subjectPublicKeyInfo)
+    {
+#if NET8_0_OR_GREATER
+        if (subjectPublicKeyInfo is not null && SimpleKey(subjectPublicKeyInfo) is { } simple)
+        {
+            return simple;
+        }
+#endif
+        return KeyByBouncyCastle(certificate, subjectPublicKeyInfo);
+    }
+
+    /// <summary>The BouncyCastle reading of the key (every target; tests compare both readers).</summary>
+    internal static (string Algorithm, int Size, string? Curve) KeyByBouncyCastle(X509Certificate2 certificate, byte[]? subjectPublicKeyInfo)
     {
         // Only the SubjectPublicKeyInfo is parsed (from what the platform already holds), not the
         // whole certificate again: a full parse cost more than the rest of the analysis together.
@@ -254,14 +301,300 @@ internal static class CertificateFacts
     public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[SubjectKeyIdentifierOid];
-        return extension is null ? null : Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetOctets();
+        if (extension is null)
+        {
+            return null;
+        }
+
+#if NET8_0_OR_GREATER
+        if (SimpleOctetString(extension.RawData) is { } simple)
+        {
+            return simple;
+        }
+#endif
+        return Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetOctets();
     }
 
     public static byte[]? AuthorityKeyIdentifier(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[AuthorityKeyIdentifierOid];
-        return extension is null ? null : Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Asn1Object.FromByteArray(extension.RawData)).KeyIdentifier?.GetOctets();
+        if (extension is null)
+        {
+            return null;
+        }
+
+#if NET8_0_OR_GREATER
+        if (SimpleAuthorityKeyIdentifier(extension.RawData) is { } simple)
+        {
+            return simple;
+        }
+#endif
+        return AuthorityKeyIdentifierByBouncyCastle(extension.RawData);
     }
+
+    /// <summary>The BouncyCastle reading of the key identifier of an authority key identifier extension.</summary>
+    internal static byte[]? AuthorityKeyIdentifierByBouncyCastle(byte[] extensionValue) =>
+        Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Asn1Object.FromByteArray(extensionValue)).KeyIdentifier?.GetOctets();
+
+#if NET8_0_OR_GREATER
+    private static readonly Asn1Tag DnsNameTag = new(TagClass.ContextSpecific, 2);
+    private static readonly Asn1Tag IPAddressTag = new(TagClass.ContextSpecific, 7);
+    private static readonly Asn1Tag KeyIdentifierTag = new(TagClass.ContextSpecific, 0);
+
+    /// <summary>
+    /// DNS names and addresses of a DER GeneralNames holding nothing else, with ASCII names only; null for
+    /// anything else (BouncyCastle decides those, with its own checks of the other name forms).
+    /// </summary>
+    internal static (List<string> DnsNames, List<IPAddress> Addresses)? SimpleSubjectAlternativeNames(byte[] extensionValue)
+    {
+        try
+        {
+            var reader = new AsnReader(extensionValue, AsnEncodingRules.DER);
+            var names = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            var dns = new List<string>();
+            var addresses = new List<IPAddress>();
+            while (names.HasData)
+            {
+                var tag = names.PeekTag();
+                if (tag == DnsNameTag)
+                {
+                    var bytes = names.ReadOctetString(DnsNameTag);
+                    foreach (var b in bytes)
+                    {
+                        if (b >= 0x80)
+                        {
+                            return null;
+                        }
+                    }
+
+                    dns.Add(System.Text.Encoding.ASCII.GetString(bytes));
+                }
+                else if (tag == IPAddressTag)
+                {
+                    var octets = names.ReadOctetString(IPAddressTag);
+                    if (octets.Length is 4 or 16)
+                    {
+                        addresses.Add(new IPAddress(octets));
+                    }
+                }
+                else
+                {
+                    return null;
+                }
+            }
+
+            return (dns, addresses);
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The CN values of a DER Name whose relative names each hold one attribute and whose CN values are
+    /// UTF8String or PrintableString not starting with '#' or '\'; null for anything else (BouncyCastle decides).
+    /// </summary>
+    internal static List<string>? SimpleCommonNames(byte[] name)
+    {
+        try
+        {
+            var reader = new AsnReader(name, AsnEncodingRules.DER);
+            var sequence = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            var result = new List<string>();
+            while (sequence.HasData)
+            {
+                var relativeName = sequence.ReadSetOf();
+                var attribute = relativeName.ReadSequence();
+                if (relativeName.HasData)
+                {
+                    return null;
+                }
+
+                var type = attribute.ReadObjectIdentifier();
+                if (type != "2.5.4.3")
+                {
+                    attribute.ReadEncodedValue();
+                }
+                else
+                {
+                    var tag = attribute.PeekTag();
+                    string value;
+                    if (tag == new Asn1Tag(UniversalTagNumber.UTF8String))
+                    {
+                        value = attribute.ReadCharacterString(UniversalTagNumber.UTF8String);
+                    }
+                    else if (tag == new Asn1Tag(UniversalTagNumber.PrintableString))
+                    {
+                        value = attribute.ReadCharacterString(UniversalTagNumber.PrintableString);
+                    }
+                    else
+                    {
+                        return null;
+                    }
+
+                    if (value.Length > 0 && (value[0] == '#' || value[0] == '\\'))
+                    {
+                        return null;
+                    }
+
+                    result.Add(value);
+                }
+
+                attribute.ThrowIfNotEmpty();
+            }
+
+            return result;
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Algorithm and size of an RSA key (modulus length) or of an EC key on P-256, P-384 or P-521 from a DER
+    /// SubjectPublicKeyInfo; null for anything else (BouncyCastle decides).
+    /// </summary>
+    internal static (string Algorithm, int Size, string? Curve)? SimpleKey(byte[] subjectPublicKeyInfo)
+    {
+        try
+        {
+            var reader = new AsnReader(subjectPublicKeyInfo, AsnEncodingRules.DER);
+            var info = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            var algorithmIdentifier = info.ReadSequence();
+            var oid = algorithmIdentifier.ReadObjectIdentifier();
+            if (!KeyAlgorithms.TryGetValue(oid, out var algorithm))
+            {
+                return null;
+            }
+
+            switch (algorithm)
+            {
+                case "RSA":
+                case "RSASSA-PSS":
+                {
+                    if (algorithm == "RSA")
+                    {
+                        // rsaEncryption has NULL parameters; anything else is left to BouncyCastle.
+                        algorithmIdentifier.ReadNull();
+                    }
+                    else if (algorithmIdentifier.HasData)
+                    {
+                        algorithmIdentifier.ReadEncodedValue();
+                    }
+
+                    algorithmIdentifier.ThrowIfNotEmpty();
+                    var key = info.ReadBitString(out var unusedBits);
+                    info.ThrowIfNotEmpty();
+                    if (unusedBits != 0)
+                    {
+                        return null;
+                    }
+
+                    var rsa = new AsnReader(key, AsnEncodingRules.DER);
+                    var publicKey = rsa.ReadSequence();
+                    rsa.ThrowIfNotEmpty();
+                    var modulus = publicKey.ReadIntegerBytes().Span;
+                    var exponent = publicKey.ReadIntegerBytes().Span;
+                    publicKey.ThrowIfNotEmpty();
+                    if (!IsPositive(modulus) || !IsPositive(exponent))
+                    {
+                        // BouncyCastle refuses such a key in its own way (size 0): it decides.
+                        return null;
+                    }
+
+                    var start = modulus[0] == 0 && modulus.Length > 1 ? 1 : 0;
+                    var bits = (modulus.Length - start - 1) * 8;
+                    for (var top = modulus[start]; top != 0; top >>= 1)
+                    {
+                        bits++;
+                    }
+
+                    return (algorithm, bits, null);
+                }
+
+                case "ECDSA":
+                {
+                    var curveOid = algorithmIdentifier.ReadObjectIdentifier();
+                    algorithmIdentifier.ThrowIfNotEmpty();
+                    info.ReadBitString(out _);
+                    info.ThrowIfNotEmpty();
+                    return curveOid switch
+                    {
+                        "1.2.840.10045.3.1.7" => ("ECDSA", 256, "P-256"),
+                        "1.3.132.0.34" => ("ECDSA", 384, "P-384"),
+                        "1.3.132.0.35" => ("ECDSA", 521, "P-521"),
+                        _ => null,
+                    };
+                }
+
+                default:
+                    return null;
+            }
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether a DER INTEGER's content bytes stand for a number above zero.</summary>
+    private static bool IsPositive(ReadOnlySpan<byte> integer)
+    {
+        if (integer.Length == 0 || integer[0] >= 0x80)
+        {
+            return false;
+        }
+
+        foreach (var b in integer)
+        {
+            if (b != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The content of a DER OCTET STRING (a subject key identifier extension's value); null when it is not one.</summary>
+    internal static byte[]? SimpleOctetString(byte[] value)
+    {
+        try
+        {
+            var reader = new AsnReader(value, AsnEncodingRules.DER);
+            var octets = reader.ReadOctetString();
+            reader.ThrowIfNotEmpty();
+            return octets;
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The key identifier of a DER authority key identifier that holds only one; null for anything else (BouncyCastle decides).</summary>
+    internal static byte[]? SimpleAuthorityKeyIdentifier(byte[] value)
+    {
+        try
+        {
+            var reader = new AsnReader(value, AsnEncodingRules.DER);
+            var sequence = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            var identifier = sequence.ReadOctetString(KeyIdentifierTag);
+            sequence.ThrowIfNotEmpty();
+            return identifier;
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+#endif
 
     private static (string, int, string?) EcKey(SubjectPublicKeyInfo info)
     {
