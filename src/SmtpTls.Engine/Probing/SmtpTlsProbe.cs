@@ -52,7 +52,8 @@ public static class SmtpTlsProbe
     /// </summary>
     private static async Task<SmtpTlsResult> RunWithRetriesAsync(SmtpTlsProbeOptions options, CancellationToken cancellationToken)
     {
-        var random = new Random(unchecked(Environment.TickCount * 31 + options.Server.GetHashCode()));
+        // Made only for a retry: nearly every check ends at its first try.
+        Random? random = null;
         var delay = options.ThrottledRetryDelay > TimeSpan.Zero ? options.ThrottledRetryDelay : TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
@@ -63,6 +64,7 @@ public static class SmtpTlsProbe
                 return result;
             }
 
+            random ??= new Random(unchecked(Environment.TickCount * 31 + options.Server.GetHashCode()));
             var wait = TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (1 + (random.NextDouble() * 0.2)));
             options.Transcript?.Invoke("* " + Localization.LocalizedText.Format("Probe.ThrottledRetry", options.Culture, wait.TotalSeconds, attempt + 1, options.ThrottledRetries + 1));
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
