@@ -45,7 +45,8 @@ internal static class HelloCertificateFetcher
         var prefixed = log is null ? null : new Action<string>(line => log("[" + version + " hello] " + line));
         try
         {
-            using var connection = await ProtocolScanner.OpenForHelloAsync(address, port, mode, heloName, timeout, prefixed, _ => { }, sourceAddress, cancellationToken).ConfigureAwait(false);
+            var (opened, _) = await TlsProbeConnection.OpenAsync(address, port, mode, heloName, timeout, prefixed, sourceAddress, cancellationToken).ConfigureAwait(false);
+            using var connection = opened;
             if (connection is null)
             {
                 return null;

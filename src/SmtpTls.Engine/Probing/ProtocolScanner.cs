@@ -70,60 +70,14 @@ internal static class ProtocolScanner
         };
     }
 
-    /// <summary>
-    /// Connects and, for STARTTLS, talks SMTP up to "220 Ready to start TLS", so that the caller can send
-    /// a hand-built ClientHello. Null (with why in <paramref name="refused"/>) when the server refused a step.
-    /// </summary>
-    public static async Task<SmtpConnection?> OpenForHelloAsync(
-        IPAddress address, int port, SmtpTlsMode mode, string heloName, TimeSpan timeout, Action<string>? log, Action<string> refused, IPAddress? sourceAddress, CancellationToken cancellationToken)
-    {
-        var connection = await SmtpConnection.ConnectAsync(address, port, timeout, log, cancellationToken, sourceAddress).ConfigureAwait(false);
-        try
-        {
-            if (mode != SmtpTlsMode.Implicit)
-            {
-                // Each hello needs its own SMTP dialogue up to "220 Ready to start TLS".
-                var banner = await connection.ReadReplyAsync(cancellationToken).ConfigureAwait(false);
-                if (banner.Code != 220)
-                {
-                    refused("banner: " + banner.Lines[0]);
-                    connection.Dispose();
-                    return null;
-                }
-
-                var ehlo = await connection.CommandAsync("EHLO " + heloName, cancellationToken).ConfigureAwait(false);
-                if (!ehlo.IsPositive)
-                {
-                    refused("EHLO: " + ehlo.Lines[0]);
-                    connection.Dispose();
-                    return null;
-                }
-
-                var startTls = await connection.CommandAsync("STARTTLS", cancellationToken, exact: true).ConfigureAwait(false);
-                if (startTls.Code != 220)
-                {
-                    refused("STARTTLS: " + startTls.Lines[0]);
-                    connection.Dispose();
-                    return null;
-                }
-            }
-
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>A TLS 1.3-only handshake with the platform's TLS (any certificate accepted: only completion counts); null when it could not be tried.</summary>
     private static async Task<bool?> Tls13CompletesAsync(
         IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, IPAddress? sourceAddress, CancellationToken cancellationToken)
     {
         try
         {
-            using var connection = await OpenForHelloAsync(address, port, mode, heloName, timeout, log, _ => { }, sourceAddress, cancellationToken).ConfigureAwait(false);
+            var (opened, _) = await TlsProbeConnection.OpenAsync(address, port, mode, heloName, timeout, log, sourceAddress, cancellationToken).ConfigureAwait(false);
+            using var connection = opened;
             if (connection is null)
             {
                 return null;
@@ -162,11 +116,11 @@ internal static class ProtocolScanner
     {
         try
         {
-            var why = string.Empty;
-            using var connection = await OpenForHelloAsync(address, port, mode, heloName, timeout, log, text => why = text, sourceAddress, cancellationToken).ConfigureAwait(false);
+            var (opened, why) = await TlsProbeConnection.OpenAsync(address, port, mode, heloName, timeout, log, sourceAddress, cancellationToken).ConfigureAwait(false);
+            using var connection = opened;
             if (connection is null)
             {
-                return (null, why);
+                return (null, why ?? string.Empty);
             }
 
             connection.Log("C: <TLS ClientHello>");

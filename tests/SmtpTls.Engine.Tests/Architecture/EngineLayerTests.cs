@@ -29,7 +29,7 @@ public class EngineLayerTests
         ["Probing"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "Replies", "PolicyResults", "Smtp" },
         ["Policy"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "PolicyResults" },
         ["Sending"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "Replies", "Smtp" },
-        ["Domains"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "PolicyResults", "Probing", "Policy" },
+        ["Domains"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "PolicyResults", "Smtp", "Probing", "Policy" },
         ["Reporting"] = new[] { "Localization", "Diagnostics", "Output", "Dns", "Certificates", "Findings", "Replies", "PolicyResults", "Probing", "Sending", "Domains" },
     };
 

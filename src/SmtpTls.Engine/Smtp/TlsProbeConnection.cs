@@ -4,9 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using SmtpTls.Smtp;
 
-namespace SmtpTls.Probing;
+namespace SmtpTls.Smtp;
 
 /// <summary>
 /// Opens a connection that is ready for a hand-built ClientHello: at once for implicit TLS, after
