@@ -26,6 +26,43 @@ public static class LocalizedText
     // Every finding and transcript note looks a text up: the chain of a culture is worked out once.
     private static readonly ConcurrentDictionary<string, string[]> Chains = new(StringComparer.Ordinal);
 
+    // Tables a host layers over the engine's own (the PowerShell module's wording for its users); guarded by HostSync.
+    private static readonly object HostSync = new();
+    private static (System.Reflection.Assembly Assembly, string Prefix)[] _hostTables = Array.Empty<(System.Reflection.Assembly, string)>();
+
+    /// <summary>
+    /// Layers a host's texts over the engine's: embedded tables <c>{resourcePrefix}{language}.xml</c> (same format as
+    /// <c>Texts.en.xml</c>) in <paramref name="assembly"/>. A key the host has wins over the engine's, so a host can
+    /// name its own parameters where the engine names an option or a concept, and keep texts only it uses.
+    /// Registering the same table again changes nothing.
+    /// </summary>
+    /// <param name="assembly">The assembly that embeds the tables.</param>
+    /// <param name="resourcePrefix">The manifest resource name before the language, e.g. <c>SmtpTls.Commands.Texts.</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="assembly"/> or <paramref name="resourcePrefix"/> is null.</exception>
+    public static void AddHostTexts(System.Reflection.Assembly assembly, string resourcePrefix)
+    {
+        if (assembly is null)
+        {
+            throw new ArgumentNullException(nameof(assembly));
+        }
+
+        if (resourcePrefix is null)
+        {
+            throw new ArgumentNullException(nameof(resourcePrefix));
+        }
+
+        lock (HostSync)
+        {
+            if (_hostTables.Any(t => t.Assembly == assembly && t.Prefix == resourcePrefix))
+            {
+                return;
+            }
+
+            _hostTables = _hostTables.Concat(new[] { (assembly, resourcePrefix) }).ToArray();
+            Tables.Clear();
+        }
+    }
+
     /// <summary>The languages that ship with translations.</summary>
     public static IReadOnlyList<string> Languages { get; } = new[] { "en", "de" };
 
@@ -121,10 +158,22 @@ public static class LocalizedText
     private static IReadOnlyDictionary<string, string> LoadTable(string language)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var stream = typeof(LocalizedText).Assembly.GetManifestResourceStream(ResourcePrefix + language + ".xml");
+        Read(typeof(LocalizedText).Assembly, ResourcePrefix, language, result);
+        foreach (var (assembly, prefix) in _hostTables)
+        {
+            Read(assembly, prefix, language, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Adds the texts of one embedded table to <paramref name="result"/>, replacing keys it has already.</summary>
+    private static void Read(System.Reflection.Assembly assembly, string prefix, string language, Dictionary<string, string> result)
+    {
+        using var stream = assembly.GetManifestResourceStream(prefix + language + ".xml");
         if (stream is null)
         {
-            return result;
+            return;
         }
 
         using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreComments = true });
@@ -135,13 +184,11 @@ public static class LocalizedText
                 var key = reader.GetAttribute("key");
                 if (string.IsNullOrEmpty(key))
                 {
-                    throw new InvalidDataException($"A text in Texts.{language}.xml has no key.");
+                    throw new InvalidDataException($"A text in {prefix}{language}.xml has no key.");
                 }
 
                 result[key!] = reader.ReadElementContentAsString().Trim();
             }
         }
-
-        return result;
     }
 }

@@ -148,7 +148,7 @@ public class CertificateAnalyzerTests
         Assert.Equal(2, info.Chain.Length);
         var status = Assert.Single(info.ChainStatus);
         Assert.StartsWith("PartialChain:", status);
-        Assert.Contains("-TrustedRootPath", status);
+        Assert.Contains("trust anchors", status);
     }
 
     [Fact]
