@@ -16,7 +16,7 @@ namespace SmtpTls.Commands;
 /// <remarks>The report model and the HTML are the engine's (<see cref="SmtpTlsReport"/>, <see cref="HtmlReportWriter"/>); this class binds, checks the path and writes the file.</remarks>
 [Cmdlet(VerbsData.Export, "SmtpTlsReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportSmtpTlsReportCommand : PSCmdlet
+public sealed class ExportSmtpTlsReportCommand : SmtpCommandBase
 {
     private SmtpTlsReport? _report;
     private string _path = string.Empty;
@@ -30,10 +30,6 @@ public sealed class ExportSmtpTlsReportCommand : PSCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public object? InputObject { get; set; }
-
-    /// <summary>The language of the report's own texts (en or de); default: the current UI culture.</summary>
-    [Parameter]
-    public CultureInfo? Culture { get; set; }
 
     /// <summary>The report's heading; default "SmtpTls report".</summary>
     [Parameter]
@@ -73,7 +69,7 @@ public sealed class ExportSmtpTlsReportCommand : PSCmdlet
                 "ReportFileExists", ErrorCategory.ResourceExists, _path));
         }
 
-        _report = new SmtpTlsReport(Culture ?? CultureInfo.CurrentUICulture, DateTimeOffset.Now) { Title = Title ?? string.Empty };
+        _report = new SmtpTlsReport(EffectiveCulture, DateTimeOffset.Now) { Title = Title ?? string.Empty };
     }
 
     /// <inheritdoc />

@@ -23,7 +23,7 @@ namespace SmtpTls.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SmtpCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SmtpCertificateInfo))]
-public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDisposable
+public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase
 {
     private readonly ConcurrentDictionary<int, (string Server, X509Certificate2[] Chain)> _chainsToSave = new();
     private string? _outFilePath;
@@ -78,8 +78,9 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var verbose = VerboseWanted;
-        var culture = EffectiveCulture;
+        var settings = ReadOptions();
+        var culture = settings.Culture;
+        var queue = settings.Queue;
         foreach (var server in Server)
         {
             if (string.IsNullOrWhiteSpace(server))
@@ -87,26 +88,11 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
                 continue;
             }
 
-            var options = new SmtpTlsProbeOptions(server)
-            {
-                Port = Port,
-                TlsMode = TlsMode,
-                ServerName = ServerName,
-                TrustAnchors = Anchors,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                ExpiryWarningDays = ExpiringWithinDays ?? CertificateAnalyzer.DefaultExpiryWarningDays,
-                Culture = culture,
+            var options = settings.NewProbeOptions(server, server);
+            options.ExpiryWarningDays = ExpiringWithinDays ?? CertificateAnalyzer.DefaultExpiryWarningDays;
 
-                // Only the certificate is wanted: QUIT right after the handshake.
-                ReadCapabilitiesAfterTls = false,
-            };
-
-            var queue = Queue;
-            if (verbose)
-            {
-                var prefix = "[" + server + "] ";
-                options.Transcript = line => queue.Verbose(prefix + line);
-            }
+            // Only the certificate is wanted: QUIT right after the handshake.
+            options.ReadCapabilitiesAfterTls = false;
 
             var index = Interlocked.Increment(ref _sequence);
             var withinDays = ExpiringWithinDays;
@@ -179,9 +165,6 @@ public sealed class GetSmtpCertificateCommand : SmtpEndpointCommandBase, IDispos
             WriteError(new ErrorRecord(ex, "OutFileWriteFailed", ErrorCategory.WriteError, OutFile));
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => DisposeQueue();
 
     private static string FailureMessage(SmtpTlsResult result, string server, System.Globalization.CultureInfo culture)
     {

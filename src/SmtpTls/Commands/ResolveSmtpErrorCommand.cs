@@ -22,7 +22,7 @@ namespace SmtpTls.Commands;
 /// </remarks>
 [Cmdlet(VerbsDiagnostic.Resolve, "SmtpError")]
 [OutputType(typeof(SmtpErrorResolution))]
-public sealed class ResolveSmtpErrorCommand : PSCmdlet
+public sealed class ResolveSmtpErrorCommand : SmtpCommandBase
 {
     // Deeper nesting than this (a property holding an object holding ...) is not followed.
     private const int MaxDepth = 3;
@@ -44,14 +44,10 @@ public sealed class ResolveSmtpErrorCommand : PSCmdlet
     [Alias("Reply", "Line", "ErrorRecord", "Exception")]
     public object? InputObject { get; set; }
 
-    /// <summary>The language of the text fields (en or de); default: the current UI culture.</summary>
-    [Parameter]
-    public CultureInfo? Culture { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var culture = Culture ?? CultureInfo.CurrentUICulture;
+        var culture = EffectiveCulture;
         SmtpErrorResolution? resolution;
         try
         {

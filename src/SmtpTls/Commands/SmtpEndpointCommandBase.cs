@@ -1,19 +1,31 @@
 using System;
-using System.Globalization;
-using System.IO;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
-using SmtpTls.Certificates;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTls.Dns;
 
 namespace SmtpTls.Commands;
 
 /// <summary>
-/// The parameters every cmdlet that connects to a mail server shares (-Server, -Port, -TlsMode,
-/// -ServerName, -TrustedRootPath, -TimeoutSeconds, -ThrottleLimit), their pipeline binding, and the
-/// concurrent, cancellable execution of the checks.
+/// What the cmdlets that check endpoints (Test-SmtpTls, Get-SmtpCertificate) add to the connection parameters: many
+/// servers from the pipeline (-Server), the probe's -TlsMode, name resolution (-DnsServer, -AddressFamily) and how
+/// many servers are checked at once (-ThrottleLimit).
 /// </summary>
-public abstract class SmtpEndpointCommandBase : PSCmdlet
+public abstract class SmtpEndpointCommandBase : SmtpConnectionCommandBase
 {
-    private PipelineWorkQueue? _queue;
+    /// <summary>Bound on every network step of one check unless -TimeoutSeconds says otherwise.</summary>
+    private const int DefaultTimeoutSeconds = 10;
+
+    private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? _hostResolver;
+
+    /// <summary>Gives the endpoint checks their default timeout.</summary>
+    private protected SmtpEndpointCommandBase()
+        : base(DefaultTimeoutSeconds)
+    {
+    }
 
     /// <summary>Host names, IPv4/IPv6 literals, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -21,107 +33,77 @@ public abstract class SmtpEndpointCommandBase : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Server { get; set; } = Array.Empty<string>();
 
-    /// <summary>The port; a port in -Server wins. Default 25, or 465 with -TlsMode Implicit.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int? Port { get; set; }
-
     /// <summary>Auto (465 implicit TLS, else STARTTLS), StartTls or Implicit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SmtpTlsMode TlsMode { get; set; } = SmtpTlsMode.Auto;
 
-    /// <summary>The name sent as SNI and checked against the certificate; default: the server's host name.</summary>
-    /// <remarks>No null check: a piped result of an IP check carries ServerName = null, which means "not given".</remarks>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [AllowNull]
-    [AllowEmptyString]
-    public string? ServerName { get; set; }
-
-    /// <summary>A PEM file or folder with extra trust anchors (a private CA), trusted in addition to the system store.</summary>
+    /// <summary>The DNS server to ask, as <c>ip[:port]</c>; default: the system's resolvers.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? TrustedRootPath { get; set; }
+    [ValidateDnsServer]
+    public string? DnsServer { get; set; }
 
-    /// <summary>Bound on every network step, in seconds. Default 10.</summary>
+    /// <summary>Which addresses of a host name to check: Any (IPv4 and IPv6, default), IPv4 or IPv6.</summary>
     [Parameter]
-    [ValidateRange(1, 600)]
-    public int TimeoutSeconds { get; set; } = 10;
+    public AddressFamilyPreference AddressFamily { get; set; } = AddressFamilyPreference.Any;
 
     /// <summary>How many servers are checked at once. Default 32.</summary>
     [Parameter]
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = 32;
 
-    /// <summary>The language of messages; default: the session's UI culture.</summary>
-    [Parameter]
-    public CultureInfo? Culture { get; set; }
+    /// <summary>The resolver of -DnsServer (or of the system, when <see cref="NeedsDnsResolver"/> says so); null otherwise.</summary>
+    private protected SmtpDnsResolver? DnsResolver { get; private set; }
 
-    /// <summary>The trust anchors loaded from -TrustedRootPath, or null.</summary>
-    protected TrustAnchors? Anchors { get; private set; }
+    /// <summary>Whether the cmdlet needs a DNS resolver even without -DnsServer (a domain's MX records are DNS only).</summary>
+    private protected virtual bool NeedsDnsResolver => false;
 
-    /// <summary>The effective culture for messages.</summary>
-    protected CultureInfo EffectiveCulture => Culture ?? CultureInfo.CurrentUICulture;
+    /// <inheritdoc />
+    private protected override int ConcurrentWork => ThrottleLimit;
 
-    /// <summary>Whether -Verbose output is wanted, so transcript lines are only collected when someone reads them.</summary>
-    protected bool VerboseWanted
+    /// <inheritdoc />
+    private protected override SmtpOptionsBuilder ReadOptions()
     {
-        get
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose))
-            {
-                return verbose is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(verbose);
-            }
-
-            return GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
-        }
-    }
-
-    /// <summary>The queue that runs the checks; valid between BeginProcessing and EndProcessing.</summary>
-    private protected PipelineWorkQueue Queue => _queue ?? throw new InvalidOperationException("BeginProcessing has not run.");
-
-    /// <summary>Whether results go out in input order rather than as they complete.</summary>
-    private protected virtual bool OrderedOutput => false;
-
-    /// <summary>Sets up Write-Progress on the queue (default: none).</summary>
-    private protected virtual void ConfigureProgress(PipelineWorkQueue queue)
-    {
+        var options = base.ReadOptions();
+        options.TlsMode = TlsMode;
+        options.AddressFamily = AddressFamily;
+        options.HostResolver = _hostResolver;
+        return options;
     }
 
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        if (!string.IsNullOrEmpty(TrustedRootPath))
+        base.BeginProcessing();
+        try
         {
-            var path = GetUnresolvedProviderPathFromPSPath(TrustedRootPath);
-            try
+            if (!string.IsNullOrEmpty(DnsServer))
             {
-                Anchors = TrustAnchors.Load(path, EffectiveCulture);
+                DnsResolver = new SmtpDnsResolver(DnsServer);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            else if (NeedsDnsResolver)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "TrustedRootPathInvalid", ErrorCategory.InvalidArgument, TrustedRootPath));
+                DnsResolver = new SmtpDnsResolver();
             }
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "DnsServerUnavailable", ErrorCategory.InvalidArgument, DnsServer));
+        }
 
-        _queue = new PipelineWorkQueue(ThrottleLimit, OrderedOutput);
-        ConfigureProgress(_queue);
-    }
+        if (!string.IsNullOrEmpty(DnsServer) && DnsResolver is { } resolver)
+        {
+            // Host names given with -Server resolve through the same server (never the system resolver).
+            var family = AddressFamily;
+            _hostResolver = async (host, token) =>
+            {
+                var resolved = await resolver.ResolveHostAsync(host, family, token).ConfigureAwait(false);
+                if (resolved.Addresses.Count == 0)
+                {
+                    throw new InvalidOperationException(resolved.Error ?? host + ": " + resolved.Status);
+                }
 
-    /// <inheritdoc />
-    protected override void EndProcessing()
-    {
-        Queue.DrainToEnd(this);
-    }
-
-    /// <inheritdoc />
-    protected override void StopProcessing()
-    {
-        _queue?.Stop();
-    }
-
-    /// <summary>Releases the queue when the pipeline ends, also after Ctrl+C.</summary>
-    protected void DisposeQueue()
-    {
-        _queue?.Dispose();
+                return resolved.Addresses.Select(IPAddress.Parse).ToArray();
+            };
+        }
     }
 }

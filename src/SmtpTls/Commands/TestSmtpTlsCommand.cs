@@ -22,15 +22,13 @@ namespace SmtpTls.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "SmtpTls", DefaultParameterSetName = ServerSet)]
 [OutputType(typeof(SmtpTlsResult), typeof(bool))]
-public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
+public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
 {
     private const string ServerSet = "Server";
     private const string DomainSet = "Domain";
     private const int DefaultPerAddress = 5;
     private const int DefaultSpacingMilliseconds = 50;
 
-    private SmtpDnsResolver? _resolver;
-    private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? _hostResolver;
     private SmtpAddressLimiter? _addressLimiter;
     private SharedEndpointChecks? _sharedChecks;
     private string? _enforcementDomain;
@@ -52,23 +50,9 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] Domain { get; set; } = Array.Empty<string>();
 
-    /// <summary>The DNS server to ask, as <c>ip[:port]</c>; default: the system's resolvers.</summary>
-    [Parameter]
-    [ValidateDnsServer]
-    public string? DnsServer { get; set; }
-
-    /// <summary>Which addresses to check: Any (IPv4 and IPv6, default), IPv4 or IPv6.</summary>
-    [Parameter]
-    public AddressFamilyPreference AddressFamily { get; set; } = AddressFamilyPreference.Any;
-
     /// <summary>Write the results in input order (a domain's in MX order) instead of as they complete.</summary>
     [Parameter]
     public SwitchParameter Ordered { get; set; }
-
-    /// <summary>The name to say in EHLO; default: this machine's name.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? HeloName { get; set; }
 
     /// <summary>Also find which of SSL 3.0 to TLS 1.3 the server accepts and whether it accepts weak ciphers.</summary>
     [Parameter]
@@ -158,6 +142,9 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     private protected override bool OrderedOutput => Ordered.IsPresent;
 
     /// <inheritdoc />
+    private protected override bool NeedsDnsResolver => ParameterSetName == DomainSet;
+
+    /// <inheritdoc />
     private protected override void ConfigureProgress(PipelineWorkQueue queue)
     {
         var culture = EffectiveCulture;
@@ -209,38 +196,6 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
         {
             _sharedChecks = new SharedEndpointChecks();
         }
-
-        try
-        {
-            if (!string.IsNullOrEmpty(DnsServer))
-            {
-                _resolver = new SmtpDnsResolver(DnsServer);
-            }
-            else if (ParameterSetName == DomainSet)
-            {
-                _resolver = new SmtpDnsResolver();
-            }
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "DnsServerUnavailable", ErrorCategory.InvalidArgument, DnsServer));
-        }
-
-        if (!string.IsNullOrEmpty(DnsServer) && _resolver is { } resolver)
-        {
-            // Host names given with -Server resolve through the same server (never the system resolver).
-            var family = AddressFamily;
-            _hostResolver = async (host, token) =>
-            {
-                var resolved = await resolver.ResolveHostAsync(host, family, token).ConfigureAwait(false);
-                if (resolved.Addresses.Count == 0)
-                {
-                    throw new InvalidOperationException(resolved.Error ?? host + ": " + resolved.Status);
-                }
-
-                return resolved.Addresses.Select(IPAddress.Parse).ToArray();
-            };
-        }
     }
 
     /// <inheritdoc />
@@ -266,7 +221,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             {
                 if (!string.IsNullOrWhiteSpace(server))
                 {
-                    Queue.Add(ProbeJob(settings.NewOptions(server), server, settings));
+                    Queue.Add(ProbeJob(settings.NewOptions(server, server), server, settings));
                     Queue.WaitForRoom(this);
                 }
             }
@@ -276,9 +231,6 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
         Queue.Drain(this);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => DisposeQueue();
-
     /// <summary>One check; its result (or $true/$false with -Quiet) is the job's output.</summary>
     private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings) =>
         ProbeJob(options, label, settings, token => SmtpTlsProbe.ProbeAsync(options, token));
@@ -286,7 +238,6 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     /// <summary>One check run by <paramref name="probe"/> with <paramref name="options"/>; its result (or $true/$false with -Quiet) is the job's output.</summary>
     private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, Func<CancellationToken, Task<SmtpTlsResult>> probe)
     {
-        RelayTranscript(options, label, settings);
         var quiet = settings.Quiet;
         return PipelineJob.Run(
             async token =>
@@ -297,17 +248,6 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
     }
 
-    /// <summary>With -Verbose, the check's dialogue goes to the verbose stream, each line prefixed with <paramref name="label"/>.</summary>
-    private static void RelayTranscript(SmtpTlsProbeOptions options, string label, ProbeSettings settings)
-    {
-        if (settings.Verbose)
-        {
-            var queue = settings.Queue;
-            var prefix = "[" + label + "] ";
-            options.Transcript = line => queue.Verbose(prefix + line);
-        }
-    }
-
     /// <summary>
     /// Stands for the engine's domain check (<see cref="SmtpTlsDomainCheck"/>): one job per MX address, whose
     /// results go out as each check completes; with -IncludePolicy the whole domain in this one queue slot, its
@@ -315,7 +255,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     /// </summary>
     private PipelineJob DomainJob(string domain, ProbeSettings settings)
     {
-        var options = settings.NewDomainOptions(domain, _resolver!, _sharedChecks);
+        var options = settings.NewDomainOptions(domain, DnsResolver!, _sharedChecks);
         return PipelineJob.Expand(
             async token =>
             {
@@ -336,7 +276,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
                     {
                         if (target.Options is { } probeOptions)
                         {
-                            RelayTranscript(probeOptions, Label(domain, target.MailTarget!), settings);
+                            settings.Shared.RelayTranscript(probeOptions, Label(domain, target.MailTarget!));
                         }
                     }
 
@@ -358,9 +298,16 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
                 foreach (var target in check.Targets)
                 {
-                    jobs.Add(target.Options is { } probeOptions
-                        ? ProbeJob(probeOptions, Label(domain, target.MailTarget!), settings, target.ProbeAsync)
-                        : PipelineJob.Ready(settings.Quiet ? false : target.Result));
+                    if (target.Options is { } probeOptions)
+                    {
+                        var label = Label(domain, target.MailTarget!);
+                        settings.Shared.RelayTranscript(probeOptions, label);
+                        jobs.Add(ProbeJob(probeOptions, label, settings, target.ProbeAsync));
+                    }
+                    else
+                    {
+                        jobs.Add(PipelineJob.Ready(settings.Quiet ? false : target.Result));
+                    }
                 }
 
                 return jobs;
@@ -371,28 +318,21 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
     /// <summary>How -Verbose lines and error records name one MX address of a domain.</summary>
     private static string Label(string domain, SmtpMailTarget target) => domain + " " + target.MxHost + " " + target.Address;
 
-    /// <summary>The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others.</summary>
+    /// <summary>
+    /// The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others:
+    /// the shared ones in <see cref="Shared"/>, and those only Test-SmtpTls has.
+    /// </summary>
     private sealed class ProbeSettings
     {
         public ProbeSettings(TestSmtpTlsCommand command)
         {
-            Queue = command.Queue;
-            Verbose = command.VerboseWanted;
-            Culture = command.EffectiveCulture;
+            Shared = command.ReadOptions();
             Quiet = command.Quiet.IsPresent;
-            Port = command.Port;
-            TlsMode = command.TlsMode;
-            ServerName = command.ServerName;
-            HeloName = command.HeloName;
-            Anchors = command.Anchors;
             ProtocolScan = command.ProtocolScan.IsPresent;
             Deep = command.Deep.IsPresent;
             CheckEnforcement = command.CheckEnforcement.IsPresent;
             EnforcementDomain = command._enforcementDomain;
-            Timeout = TimeSpan.FromSeconds(command.TimeoutSeconds);
             ExpiryWarningDays = command.ExpiryWarningDays;
-            AddressFamily = command.AddressFamily;
-            HostResolver = command._hostResolver;
             IncludePolicy = command.IncludePolicy.IsPresent;
             DnssecAnchor = command._dnssecAnchor ?? SmtpDnssecTrustAnchor.IanaRoot;
             AddressLimiter = command._addressLimiter;
@@ -400,6 +340,19 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
             ThrottledRetries = command.MaximumRetryCount;
             ThrottledRetryDelay = TimeSpan.FromSeconds(command.RetryIntervalSec);
         }
+
+        /// <summary>The parameters every connecting cmdlet shares, and the builder of the probe options.</summary>
+        public SmtpOptionsBuilder Shared { get; }
+
+        public bool IncludePolicy { get; }
+
+        public bool Quiet { get; }
+
+        public PipelineWorkQueue Queue => Shared.Queue;
+
+        public bool Verbose => Shared.Verbose;
+
+        public System.Globalization.CultureInfo Culture => Shared.Culture;
 
         private SmtpAddressLimiter? AddressLimiter { get; }
 
@@ -409,30 +362,8 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
         private TimeSpan ThrottledRetryDelay { get; }
 
-        public bool IncludePolicy { get; }
-
         /// <summary>The DNSSEC trust anchor for -IncludePolicy (-TrustAnchorPath, else IANA's root anchors).</summary>
         public SmtpDnssecTrustAnchor DnssecAnchor { get; }
-
-        public PipelineWorkQueue Queue { get; }
-
-        public bool Verbose { get; }
-
-        public System.Globalization.CultureInfo Culture { get; }
-
-        public bool Quiet { get; }
-
-        public int? Port { get; }
-
-        public SmtpTlsMode TlsMode { get; }
-
-        public string? ServerName { get; }
-
-        public AddressFamilyPreference AddressFamily { get; }
-
-        private string? HeloName { get; }
-
-        public Certificates.TrustAnchors? Anchors { get; }
 
         private bool ProtocolScan { get; }
 
@@ -442,42 +373,33 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase, IDisposable
 
         private string? EnforcementDomain { get; }
 
-        public TimeSpan Timeout { get; }
-
         private int ExpiryWarningDays { get; }
-
-        private Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>? HostResolver { get; }
 
         /// <summary>The engine's options for checking <paramref name="domain"/>: the probe template, the shared limiter and endpoints, and the policy check with -IncludePolicy.</summary>
         public SmtpTlsDomainCheckOptions NewDomainOptions(string domain, SmtpDnsResolver resolver, SharedEndpointChecks? shared) => new(resolver)
         {
-            Probe = NewOptions(domain),
+            Probe = NewOptions(domain, domain),
             SharedEndpoints = shared,
             Policy = IncludePolicy
-                ? new DomainPolicyOptions(resolver) { TrustAnchors = Anchors ?? Certificates.TrustAnchors.None, Timeout = Timeout, Culture = Culture, DnssecTrustAnchor = DnssecAnchor }
+                ? new DomainPolicyOptions(resolver) { TrustAnchors = Shared.Anchors ?? Certificates.TrustAnchors.None, Timeout = Shared.Timeout, Culture = Shared.Culture, DnssecTrustAnchor = DnssecAnchor }
                 : null,
         };
 
-        public SmtpTlsProbeOptions NewOptions(string server) => new(server)
+        /// <summary>Options for a server named with -Server (or the template of a domain's checks).</summary>
+        public SmtpTlsProbeOptions NewOptions(string server, string label) => WithOwn(Shared.NewProbeOptions(server, label));
+
+        private SmtpTlsProbeOptions WithOwn(SmtpTlsProbeOptions options)
         {
-            Port = Port,
-            TlsMode = TlsMode,
-            ServerName = ServerName,
-            HeloName = HeloName,
-            TrustAnchors = Anchors,
-            ProtocolScan = ProtocolScan,
-            Deep = Deep,
-            CheckEnforcement = CheckEnforcement,
-            EnforcementDomain = EnforcementDomain,
-            Timeout = Timeout,
-            ExpiryWarningDays = ExpiryWarningDays,
-            Culture = Culture,
-            AddressFamily = AddressFamily,
-            HostResolver = HostResolver,
-            AddressLimiter = AddressLimiter,
-            SourceAddress = SourceAddress,
-            ThrottledRetries = ThrottledRetries,
-            ThrottledRetryDelay = ThrottledRetryDelay,
-        };
+            options.ProtocolScan = ProtocolScan;
+            options.Deep = Deep;
+            options.CheckEnforcement = CheckEnforcement;
+            options.EnforcementDomain = EnforcementDomain;
+            options.ExpiryWarningDays = ExpiryWarningDays;
+            options.AddressLimiter = AddressLimiter;
+            options.SourceAddress = SourceAddress;
+            options.ThrottledRetries = ThrottledRetries;
+            options.ThrottledRetryDelay = ThrottledRetryDelay;
+            return options;
+        }
     }
 }
