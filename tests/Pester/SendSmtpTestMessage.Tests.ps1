@@ -184,6 +184,23 @@ Describe 'Send-SmtpTestMessage never downgrades silently' -Tag 'Postfix' {
         (Get-Delivered no-starttls $result.MessageId).Count | Should -Be 1
     }
 
+    It 'no-starttls with -Culture de-DE: the refusal, its resolution and the Opportunistic warning are German' {
+        if (Skip-WithoutPostfix) { return }
+        $refused = Send-Scenario no-starttls -With @{ Culture = 'de-DE' } -ErrorAction SilentlyContinue -ErrorVariable failure
+        $refused.ErrorId | Should -Be 'TlsNotOffered'
+        $refused.Resolution.Culture | Should -Be 'de-DE'
+        $english = (Resolve-SmtpError -InputObject $refused.Resolution -Culture en-US).Summary
+        $refused.Resolution.Summary | Should -Not -BeNullOrEmpty
+        $refused.Resolution.Summary | Should -Not -Be $english
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'TlsNotOffered,*'
+        $failure[0].Exception.Message | Should -Be $refused.ErrorMessage
+
+        $sent = Send-Scenario no-starttls -With @{ TlsMode = 'Opportunistic'; Culture = 'de-DE' } -WarningVariable warnings -WarningAction SilentlyContinue
+        $sent.Accepted | Should -BeTrue -Because $sent.ErrorMessage
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike '*unverschlüsselt*'
+    }
+
     It 'broken-cert with -TlsMode Opportunistic: the 454 is named in the warning, then sent in plaintext on a new connection' {
         if (Skip-WithoutPostfix) { return }
         $result = Send-Scenario broken-cert -With @{ TlsMode = 'Opportunistic' } -WarningVariable warnings -WarningAction SilentlyContinue
@@ -308,6 +325,31 @@ Describe 'Send-SmtpTestMessage -WhatIf and input checks' -Tag 'Unit' {
         $failure.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InvalidAddress,*' }
         $failure[0].Exception.Message | Should -BeLike "*-From 'not an address'*"
         $failure[1].TargetObject | Should -Be 'two@example.org, three@example.org'
+    }
+
+    It '-Culture chooses the language of the error, the result''s message and its resolution, whatever the session''s' {
+        $english = Send-SmtpTestMessage -Server '127.0.0.1:1' -From $From -To $To -TimeoutSeconds 2 -Culture en-US -ErrorAction SilentlyContinue -ErrorVariable englishFailure
+        $german = Send-SmtpTestMessage -Server '127.0.0.1:1' -From $From -To $To -TimeoutSeconds 2 -Culture de-DE -ErrorAction SilentlyContinue -ErrorVariable germanFailure
+
+        $english.ErrorId | Should -Be 'ConnectionFailed'
+        $german.ErrorId | Should -Be 'ConnectionFailed'
+        $english.ErrorMessage | Should -BeLike 'Cannot connect to 127.0.0.1:1*'
+        $german.ErrorMessage | Should -BeLike 'Keine Verbindung zu 127.0.0.1:1*'
+        $germanFailure[0].Exception.Message | Should -Be $german.ErrorMessage
+        $germanFailure[0].FullyQualifiedErrorId | Should -Be $englishFailure[0].FullyQualifiedErrorId
+        $english.Resolution.Culture | Should -Be 'en-US'
+        $german.Resolution.Culture | Should -Be 'de-DE'
+        $german.Resolution.Category | Should -Be $english.Resolution.Category
+        $german.Resolution.Summary | Should -Not -Be $english.Resolution.Summary
+    }
+
+    It '-Culture de-DE also gives the input errors found before anything is contacted in German' {
+        $measured = Measure-Connection { param($Server) Send-SmtpTestMessage -Server $Server -From 'not an address' -To $To -Culture de-DE }
+        $measured.Connections | Should -Be 0
+        $failure = @($measured.Output | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAddress,*'
+        $failure[0].Exception.Message | Should -BeLike "*'not an address'*keine gültige Mailadresse*"
     }
 
     It 'the format view shows one line per attempt' {

@@ -142,7 +142,19 @@ internal sealed class PipelineWorkQueue : IDisposable
     }
 
     /// <summary>Queues a verbose line from any thread.</summary>
+    /// <param name="line">The line, written with WriteVerbose on the pipeline thread.</param>
     public void Verbose(string line) => TryAdd(PipelineItem.Verbose(line));
+
+    /// <summary>Queues a warning from any thread (a send that goes on with weakened security says so as it happens).</summary>
+    /// <param name="text">The warning, written with WriteWarning on the pipeline thread.</param>
+    public void Warning(string text) => TryAdd(PipelineItem.Warning(text));
+
+    /// <summary>
+    /// Queues an error record from any thread, beside the job's output: for work whose result goes out even when it
+    /// failed (a refused test message is an error and still a result to read). It is written before that output.
+    /// </summary>
+    /// <param name="record">The error, written with WriteError on the pipeline thread.</param>
+    public void Error(ErrorRecord record) => TryAdd(PipelineItem.Error(record));
 
     /// <summary>Writes what has arrived so far without waiting (from ProcessRecord, so results stream while input still arrives).</summary>
     public void Drain(Cmdlet cmdlet)
@@ -499,11 +511,14 @@ internal sealed class PipelineWorkQueue : IDisposable
 
         private object? _output;
         private string? _verbose;
+        private string? _warning;
         private ErrorRecord? _error;
 
         public static PipelineItem Output(object value) => new() { _output = value };
 
         public static PipelineItem Verbose(string line) => new() { _verbose = line };
+
+        public static PipelineItem Warning(string text) => new() { _warning = text };
 
         public static PipelineItem Error(ErrorRecord record) => new() { _error = record };
 
@@ -516,6 +531,10 @@ internal sealed class PipelineWorkQueue : IDisposable
             else if (_verbose is not null)
             {
                 cmdlet.WriteVerbose(_verbose);
+            }
+            else if (_warning is not null)
+            {
+                cmdlet.WriteWarning(_warning);
             }
             else if (_error is not null)
             {

@@ -1,13 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
-using SmtpTls.Certificates;
 using SmtpTls.Localization;
 using SmtpTls.Sending;
 
@@ -23,22 +19,24 @@ namespace SmtpTls.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "SmtpTestMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SmtpSendResult))]
-public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
+public sealed class SendSmtpTestMessageCommand : SmtpConnectionCommandBase
 {
-    private readonly CancellationTokenSource _stop = new();
-    private TrustAnchors? _anchors;
+    /// <summary>Bound on every network step unless -TimeoutSeconds says otherwise: a send waits longer than a check (DATA, queueing).</summary>
+    private const int DefaultTimeoutSeconds = 30;
+
     private System.Security.Cryptography.X509Certificates.X509Certificate2? _clientCertificate;
+
+    /// <summary>Gives sending its default timeout.</summary>
+    public SendSmtpTestMessageCommand()
+        : base(DefaultTimeoutSeconds)
+    {
+    }
 
     /// <summary>Host name, IPv4/IPv6 literal, <c>host:port</c> or <c>[IPv6]:port</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "HostName", "CN")]
     [ValidateNotNullOrEmpty]
     public string Server { get; set; } = string.Empty;
-
-    /// <summary>The port; a port in -Server wins. Default 25, or 465 with -TlsMode Implicit.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int? Port { get; set; }
 
     /// <summary>The sender (MAIL FROM and From header).</summary>
     [Parameter(Mandatory = true)]
@@ -98,16 +96,6 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     [Parameter]
     public SmtpSendTlsMode TlsMode { get; set; } = SmtpSendTlsMode.Auto;
 
-    /// <summary>The name sent as SNI and required in the certificate; default: the server's host name.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? ServerName { get; set; }
-
-    /// <summary>A PEM file or folder with extra trust anchors (a private CA), trusted in addition to the system store.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? TrustedRootPath { get; set; }
-
     /// <summary>Send even when the certificate is invalid (expired, untrusted, wrong name), with a warning.</summary>
     [Parameter]
     public SwitchParameter SkipCertificateValidation { get; set; }
@@ -116,66 +104,34 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter AllowInsecureAuthentication { get; set; }
 
-    /// <summary>The name said in EHLO; default: this machine's name.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? HeloName { get; set; }
-
-    /// <summary>Bound on every network step, in seconds. Default 30.</summary>
-    [Parameter]
-    [ValidateRange(1, 600)]
-    public int TimeoutSeconds { get; set; } = 30;
-
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        // The sender's own inputs first, then the shared ones (trust anchors): refused before connecting anywhere.
         LoadClientCertificate();
         if (AccessToken is not null && string.IsNullOrEmpty(UserName))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(LocalizedText.Get("Send.Error.AccessTokenNeedsUserName", CultureInfo.CurrentUICulture)), "UserNameMissing", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(LocalizedText.Get("Send.Error.AccessTokenNeedsUserName", EffectiveCulture)), "UserNameMissing", ErrorCategory.InvalidArgument, null));
         }
 
-        if (string.IsNullOrEmpty(TrustedRootPath))
-        {
-            return;
-        }
-
-        try
-        {
-            _anchors = TrustAnchors.Load(GetUnresolvedProviderPathFromPSPath(TrustedRootPath), CultureInfo.CurrentUICulture);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "TrustedRootPathInvalid", ErrorCategory.InvalidArgument, TrustedRootPath));
-        }
+        base.BeginProcessing();
     }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var culture = CultureInfo.CurrentUICulture;
-        var messages = new BlockingCollection<(bool Warning, string Text)>();
-        var verbose = VerboseWanted();
-        var options = new SmtpTestMessageOptions(Server, From, To)
-        {
-            Port = Port,
-            Subject = Subject,
-            Body = Body,
-            TlsMode = TlsMode,
-            ServerName = ServerName,
-            TrustAnchors = _anchors,
-            SkipCertificateValidation = SkipCertificateValidation.IsPresent,
-            AllowInsecureAuthentication = AllowInsecureAuthentication.IsPresent,
-            HeloName = HeloName,
-            Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-            Culture = culture,
-            Credential = ToNetworkCredential(Credential),
-            OAuthCredential = AccessToken is null || string.IsNullOrEmpty(UserName) ? null : new SmtpOAuthCredential(UserName!, AccessToken),
-            ClientCertificate = _clientCertificate,
-            RequireTls = RequireTls.IsPresent,
-            Warning = text => TryAdd(messages, (true, text)),
-            Transcript = verbose ? line => TryAdd(messages, (false, "[" + Server + "] " + line)) : null,
-        };
+        var queue = Queue;
+        var culture = EffectiveCulture;
+        var options = ReadOptions().NewSendOptions(Server, From, To, TlsMode);
+        options.Subject = Subject;
+        options.Body = Body;
+        options.SkipCertificateValidation = SkipCertificateValidation.IsPresent;
+        options.AllowInsecureAuthentication = AllowInsecureAuthentication.IsPresent;
+        options.Credential = ToNetworkCredential(Credential);
+        options.OAuthCredential = AccessToken is null || string.IsNullOrEmpty(UserName) ? null : new SmtpOAuthCredential(UserName!, AccessToken);
+        options.ClientCertificate = _clientCertificate;
+        options.RequireTls = RequireTls.IsPresent;
+        options.Warning = queue.Warning;
 
         // Input errors are reported before -WhatIf/-Confirm: a bad address is wrong whatever the answer.
         var inputErrors = SmtpTestMessageSender.Validate(options);
@@ -199,70 +155,30 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
             return;
         }
 
-        // Task.Run also turns an exception thrown before the first await into a faulted task.
-        var send = Task.Run(() => SmtpTestMessageSender.SendAsync(options, _stop.Token));
-        send.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
-
-        // PowerShell takes output only on the pipeline thread: relay warnings and -Verbose lines from here.
-        try
-        {
-            foreach (var (warning, text) in messages.GetConsumingEnumerable(_stop.Token))
+        var server = Server;
+        queue.Start(
+            async token =>
             {
-                if (warning)
+                var result = await SmtpTestMessageSender.SendAsync(options, token).ConfigureAwait(false);
+                if (!result.Accepted)
                 {
-                    WriteWarning(text);
+                    // A refused message is an error and still a result to read: the error goes out first.
+                    queue.Error(new ErrorRecord(new SmtpSendException(result), result.ErrorId ?? nameof(SmtpSendErrorId.SendFailed), CategoryOf(result.ErrorId), server)
+                    {
+                        ErrorDetails = RecommendedAction(result),
+                    });
                 }
-                else
-                {
-                    WriteVerbose(text);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return;
-        }
 
-        SmtpSendResult result;
-        try
-        {
-            result = send.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (ArgumentException ex)
-        {
-            WriteError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, Server));
-            return;
-        }
+                return result;
+            },
+            ex => ex is ArgumentException
+                ? new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, server)
+                : new ErrorRecord(ex, nameof(SmtpSendErrorId.SendFailed), ErrorCategory.NotSpecified, server));
 
-        if (!result.Accepted)
-        {
-            WriteError(new ErrorRecord(new SmtpSendException(result), result.ErrorId ?? nameof(SmtpSendErrorId.SendFailed), CategoryOf(result.ErrorId), Server)
-            {
-                ErrorDetails = RecommendedAction(result),
-            });
-        }
-
-        WriteObject(result);
+        // One message at a time, as typed: the next record's -Confirm question comes after this send has ended,
+        // and its warnings and -Verbose lines go out while it runs.
+        queue.DrainToEnd(this);
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing()
-    {
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
 
     private void LoadClientCertificate()
     {
@@ -279,24 +195,12 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
                 System.Security.Cryptography.X509Certificates.X509Certificate2 certificate => ClientCertificateSource.Checked(certificate),
                 string path => ClientCertificateSource.Load(GetUnresolvedProviderPathFromPSPath(path), ClientCertificatePassword),
                 FileInfo file => ClientCertificateSource.Load(file.FullName, ClientCertificatePassword),
-                _ => throw new ArgumentException(LocalizedText.Format("Send.Error.ClientCertificateType", CultureInfo.CurrentUICulture, value.GetType().FullName)),
+                _ => throw new ArgumentException(LocalizedText.Format("Send.Error.ClientCertificateType", EffectiveCulture, value.GetType().FullName)),
             };
         }
         catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException or ItemNotFoundException or NotSupportedException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message), "ClientCertificateInvalid", ErrorCategory.InvalidArgument, value is string ? value : null));
-        }
-    }
-
-    private static void TryAdd(BlockingCollection<(bool, string)> messages, (bool, string) item)
-    {
-        try
-        {
-            messages.Add(item);
-        }
-        catch (InvalidOperationException)
-        {
-            // The send has ended (or the pipeline was stopped): nobody reads any more.
         }
     }
 
@@ -331,15 +235,5 @@ public sealed class SendSmtpTestMessageCommand : PSCmdlet, IDisposable
     {
         var step = result.Resolution?.Remediation?.FirstOrDefault(s => !string.IsNullOrEmpty(s.Action));
         return step is null || string.IsNullOrEmpty(result.ErrorMessage) ? null : new ErrorDetails(result.ErrorMessage) { RecommendedAction = step.Action };
-    }
-
-    private bool VerboseWanted()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose))
-        {
-            return verbose is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(verbose);
-        }
-
-        return GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
     }
 }
