@@ -128,6 +128,25 @@ Describe 'Resolve-SmtpError: what it accepts' -Tag 'Unit' {
         ([pscustomobject]@{ Line = 'The SMTP server does not support the STARTTLS extension.' } | Resolve-SmtpError -Culture en-US).Category | Should -Be 'TlsNotOffered'
     }
 
+    It 'reads the same reply-like properties in hashtables, property bags, .NET objects with note properties and deserialized error records' {
+        # One reader in the engine (ObjectReader): before, hashtables and .NET objects were read without Exception/ErrorRecord.
+        $failure = [InvalidOperationException]::new($Postfix454)
+        (@{ Exception = $failure } | Resolve-SmtpError -Culture en-US).Category | Should -Be 'TlsNotAvailable'
+        ([pscustomobject]@{ Id = 1; Exception = $failure } | Resolve-SmtpError -Culture en-US).Category | Should -Be 'TlsNotAvailable'
+        $noted = [System.Text.StringBuilder]::new() | Add-Member -NotePropertyName Reply -NotePropertyValue $Postfix454 -PassThru
+        ($noted | Resolve-SmtpError -Culture en-US).Category | Should -Be 'TlsNotAvailable'
+
+        try { Write-Error -Message $Postfix454 -ErrorAction Stop } catch { $record = $_ }
+        $path = Join-Path $WorkDir 'error-record.xml'
+        $record | Export-Clixml -Path $path
+        $back = Import-Clixml -Path $path
+        $back.PSObject.TypeNames[0] | Should -Be 'Deserialized.System.Management.Automation.ErrorRecord'
+        ($back | Resolve-SmtpError -Culture en-US).Category | Should -Be 'TlsNotAvailable'
+        $nested = [pscustomobject]@{ ErrorRecord = $back } | Resolve-SmtpError -Culture de-DE
+        $nested.Category | Should -Be 'TlsNotAvailable'
+        $nested.Culture | Should -Be 'de-DE'
+    }
+
     It 'resolves every piped string on its own, and an array given to -InputObject as one multi-line reply' {
         @($Postfix454, '530 5.7.0 Must issue a STARTTLS command first' | Resolve-SmtpError) | Should -HaveCount 2
 

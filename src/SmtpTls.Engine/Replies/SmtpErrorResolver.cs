@@ -1,10 +1,7 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Reflection;
-using System.Text;
 using System.Text.RegularExpressions;
 using SmtpTls.Diagnostics;
 using SmtpTls.Localization;
@@ -35,10 +32,6 @@ public static class SmtpErrorResolver
     /// </summary>
     public const string ResolutionDataKey = "SmtpTls.Resolution";
 
-    private const int MaxObjectDepth = 3;
-    private const int MaxEnumeratedItems = 1000;
-
-    private static readonly string[] ReplyProperties = { "Resolution", "StartTlsReply", "Reply", "Message", "Line" };
     private static readonly Regex Placeholder = new(@"\{(?<name>server|port)(?::(?<default>[0-9]{1,5}))?\}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     private static readonly object CultureSync = new();
     private static HashSet<string>? _cultureNames;
@@ -172,15 +165,43 @@ public static class SmtpErrorResolver
     }
 
     /// <summary>
-    /// Resolves any object: a string, an exception, an <see cref="SmtpErrorResolution"/>, a
-    /// dictionary or an object with a reply-like property (<c>Resolution</c>, <c>StartTlsReply</c>,
-    /// <c>Reply</c>, <c>Message</c>, <c>Line</c>; a <c>Resolution</c> holding an
-    /// SmtpErrorResolution wins), or a sequence of lines (joined as one multi-line reply).
-    /// Returns null for null, empty or whitespace-only input and for objects without such text.
+    /// Resolves any object, read by <see cref="ObjectReader"/>: a string, an exception, an
+    /// <see cref="SmtpErrorResolution"/>, a dictionary or an object with a reply-like property
+    /// (<see cref="ObjectReader.ReplyProperties"/>; a <c>Resolution</c> holding an SmtpErrorResolution wins),
+    /// or a sequence of lines (joined as one multi-line reply).
     /// </summary>
+    /// <param name="input">The object.</param>
+    /// <param name="culture">The language of the text fields; default: the current UI culture.</param>
+    /// <returns>The resolution; null for null, empty or whitespace-only input and for objects without such text.</returns>
     public static SmtpErrorResolution? ResolveObject(object? input, CultureInfo? culture = null)
     {
-        return ResolveObject(input, culture ?? CultureInfo.CurrentUICulture, 0);
+        return Resolve(ObjectReader.Read(input), culture);
+    }
+
+    /// <summary>Resolves what <see cref="ObjectReader.Read(object?, Func{object, object?}?)"/> found.</summary>
+    /// <param name="reading">The reading.</param>
+    /// <param name="culture">The language of the text fields; default: the current UI culture.</param>
+    /// <returns>The resolution; null when the reading found nothing (see <see cref="ObjectReading.IsEmpty"/> for why).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reading"/> is null.</exception>
+    public static SmtpErrorResolution? Resolve(ObjectReading reading, CultureInfo? culture = null)
+    {
+        if (reading is null)
+        {
+            throw new ArgumentNullException(nameof(reading));
+        }
+
+        var effective = culture ?? CultureInfo.CurrentUICulture;
+        if (reading.Resolution is { } resolution)
+        {
+            return Relocalize(resolution, effective);
+        }
+
+        if (reading.Exception is { } exception)
+        {
+            return Resolve(exception, effective);
+        }
+
+        return reading.Text is { } text ? Resolve(text, effective) : null;
     }
 
     /// <summary>
@@ -238,103 +259,6 @@ public static class SmtpErrorResolver
         return string.Equals(language, culture.TwoLetterISOLanguageName, StringComparison.OrdinalIgnoreCase) && culture.Name.Length > 0
             ? culture.Name
             : language;
-    }
-
-    private static SmtpErrorResolution? ResolveObject(object? input, CultureInfo culture, int depth)
-    {
-        switch (input)
-        {
-            case null:
-                return null;
-            case string text:
-                return string.IsNullOrWhiteSpace(text) ? null : Resolve(text, culture);
-            case SmtpErrorResolution resolution:
-                return Relocalize(resolution, culture);
-            case Exception exception:
-                return Resolve(exception, culture);
-        }
-
-        if (depth >= MaxObjectDepth)
-        {
-            return null;
-        }
-
-        if (input is IDictionary dictionary)
-        {
-            foreach (var name in ReplyProperties)
-            {
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        var found = ResolveObject(entry.Value, culture, depth + 1);
-                        if (found is not null)
-                        {
-                            return found;
-                        }
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        if (input is IEnumerable sequence)
-        {
-            var lines = new StringBuilder();
-            var count = 0;
-            foreach (var item in sequence)
-            {
-                if (++count > MaxEnumeratedItems || lines.Length > MaxInputChars)
-                {
-                    break;
-                }
-
-                if (item is string line)
-                {
-                    lines.Append(line).Append('\n');
-                }
-                else if (item is not null)
-                {
-                    // A sequence of objects: resolve the first one that has something to say.
-                    var found = ResolveObject(item, culture, depth + 1);
-                    if (found is not null)
-                    {
-                        return found;
-                    }
-                }
-            }
-
-            var joined = lines.ToString();
-            return string.IsNullOrWhiteSpace(joined) ? null : Resolve(joined, culture);
-        }
-
-        foreach (var name in ReplyProperties)
-        {
-            object? value;
-            try
-            {
-                var property = input.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-                if (property is null || property.GetIndexParameters().Length > 0)
-                {
-                    continue;
-                }
-
-                value = property.GetValue(input);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                continue;
-            }
-
-            var found = ResolveObject(value, culture, depth + 1);
-            if (found is not null)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 
     /// <param name="parsed">The input, parsed.</param>

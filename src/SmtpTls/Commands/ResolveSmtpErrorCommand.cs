@@ -16,23 +16,15 @@ namespace SmtpTls.Commands;
 /// administrators and developers, in English or German. Works offline.</para>
 /// </summary>
 /// <remarks>
-/// Thin: the meaning of replies lives in the engine (<see cref="SmtpErrorResolver"/> and its knowledge files). This
-/// class only unwraps what PowerShell hands over (PSObject wrappers, error records, deserialized objects, arrays of
-/// lines) and turns unusable input into non-terminating errors, so a long pipeline never stops on one bad item.
+/// Thin: the meaning of replies lives in the engine (<see cref="SmtpErrorResolver"/> and its knowledge files), and so
+/// does the reading of objects (<see cref="ObjectReader"/>). This class only turns what PowerShell hands over (PSObject
+/// wrappers, property bags of deserialized objects, error records) into values the engine reads, and unusable input
+/// into non-terminating errors, so a long pipeline never stops on one bad item.
 /// </remarks>
 [Cmdlet(VerbsDiagnostic.Resolve, "SmtpError")]
 [OutputType(typeof(SmtpErrorResolution))]
 public sealed class ResolveSmtpErrorCommand : SmtpCommandBase
 {
-    // Deeper nesting than this (a property holding an object holding ...) is not followed.
-    private const int MaxDepth = 3;
-
-    // The most items of one array that are read; the engine caps the text again.
-    private const int MaxItems = 1000;
-
-    // Property names that hold reply text, most specific first; the engine uses the same order for .NET objects.
-    private static readonly string[] ReplyProperties = { "Resolution", "StartTlsReply", "Reply", "Message", "Line", "Exception", "ErrorRecord" };
-
     /// <summary>
     /// A reply, log line, message, exception, error record, or an object with a reply-like property
     /// (Resolution, StartTlsReply, Reply, Message, Line). An array given to -InputObject is read as the lines of one reply.
@@ -48,10 +40,12 @@ public sealed class ResolveSmtpErrorCommand : SmtpCommandBase
     protected override void ProcessRecord()
     {
         var culture = EffectiveCulture;
+        ObjectReading reading;
         SmtpErrorResolution? resolution;
         try
         {
-            resolution = Resolve(InputObject, culture, 0);
+            reading = ObjectReader.Read(InputObject, value => Adapt(value, culture));
+            resolution = SmtpErrorResolver.Resolve(reading, culture);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException or PipelineStoppedException))
         {
@@ -64,139 +58,98 @@ public sealed class ResolveSmtpErrorCommand : SmtpCommandBase
         {
             WriteObject(resolution);
         }
-    }
-
-    private SmtpErrorResolution? Resolve(object? value, CultureInfo culture, int depth)
-    {
-        value = Unwrap(value, out var wrapper);
-        switch (value)
-        {
-            case null:
-                return Empty(culture);
-            case string text:
-                return string.IsNullOrWhiteSpace(text) ? Empty(culture) : SmtpErrorResolver.Resolve(text, culture);
-            case SmtpErrorResolution attached:
-                return SmtpErrorResolver.Relocalize(attached, culture);
-            case ErrorRecord record:
-                return SmtpErrorResolver.ResolveError(record.Exception, record.ErrorDetails?.Message, culture);
-            case Exception exception:
-                return SmtpErrorResolver.Resolve(exception, culture);
-            case IConvertible convertible when value is not IEnumerable:
-                // A bare number such as 454 is a reply code.
-                return SmtpErrorResolver.Resolve(convertible.ToString(CultureInfo.InvariantCulture), culture);
-        }
-
-        if (wrapper is not null && depth < MaxDepth && FromProperties(wrapper, culture, depth) is { } fromProperties)
-        {
-            return fromProperties;
-        }
-
-        if (value is IEnumerable sequence && value is not IDictionary)
-        {
-            var items = new List<object>();
-            foreach (var item in sequence)
-            {
-                if (items.Count >= MaxItems)
-                {
-                    break;
-                }
-
-                if (Unwrap(item, out _) is { } unwrapped)
-                {
-                    items.Add(unwrapped);
-                }
-            }
-
-            if (items.Count == 0 || items.TrueForAll(i => i is string s && string.IsNullOrWhiteSpace(s)))
-            {
-                return Empty(culture);
-            }
-
-            value = items;
-        }
-
-        var resolved = SmtpErrorResolver.ResolveObject(value, culture);
-        if (resolved is null)
+        else if (reading.IsEmpty)
         {
             WriteError(new ErrorRecord(
-                new ArgumentException(LocalizedText.Format("Resolve.Error.NoText", culture, wrapper?.TypeNames.Count > 0 ? wrapper.TypeNames[0] : value.GetType().FullName)),
+                new ArgumentException(LocalizedText.Get("Error.EmptyInput", culture)),
+                "EmptyInput",
+                ErrorCategory.InvalidArgument,
+                InputObject));
+        }
+        else
+        {
+            var typeName = InputObject is PSObject { TypeNames.Count: > 0 } wrapped ? wrapped.TypeNames[0] : InputObject?.GetType().FullName;
+            WriteError(new ErrorRecord(
+                new ArgumentException(LocalizedText.Format("Resolve.Error.NoText", culture, typeName)),
                 "NoReplyText",
                 ErrorCategory.InvalidArgument,
                 InputObject));
         }
-
-        return resolved;
     }
 
     /// <summary>
-    /// Reads reply-like properties of a PowerShell object (PSCustomObject, deserialized objects after
-    /// Import-Clixml or from remoting), which reflection in the engine cannot see.
+    /// Turns a value PowerShell hands over into one the engine's <see cref="ObjectReader"/> reads: a wrapped .NET object
+    /// into itself, an error record into its resolution (its ErrorDetails text before its exception), and a property bag
+    /// (PSCustomObject, a deserialized object after Import-Clixml or remoting, or a .NET object with added note
+    /// properties), which reflection cannot see, into a dictionary of its reply-like properties.
     /// </summary>
-    private SmtpErrorResolution? FromProperties(PSObject wrapper, CultureInfo culture, int depth)
+    /// <param name="value">A value met while reading the input.</param>
+    /// <param name="culture">The language of a resolution made here.</param>
+    /// <returns>The value to read.</returns>
+    private static object? Adapt(object value, CultureInfo culture)
     {
-        // A deserialized resolution keeps its Input: resolve that text again, in the requested language.
-        foreach (var typeName in wrapper.TypeNames)
+        if (value is PSObject wrapped)
+        {
+            if (wrapped.BaseObject is PSCustomObject || (!IsReadAsItself(wrapped.BaseObject) && HasNoteProperties(wrapped)))
+            {
+                return PropertyBag(wrapped);
+            }
+
+            value = wrapped.BaseObject;
+        }
+
+        return value is ErrorRecord record ? SmtpErrorResolver.ResolveError(record.Exception, record.ErrorDetails?.Message, culture) : value;
+    }
+
+    /// <summary>Values whose meaning is the value itself, not properties added to it.</summary>
+    private static bool IsReadAsItself(object value) =>
+        value is string or Exception or ErrorRecord or SmtpErrorResolution or IConvertible or IEnumerable;
+
+    private static bool HasNoteProperties(PSObject wrapped)
+    {
+        foreach (var _ in wrapped.Properties.Match("*", PSMemberTypes.NoteProperty))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The reply-like properties of a property bag; a deserialized resolution becomes its Input text, resolved again.</summary>
+    private static object? PropertyBag(PSObject wrapped)
+    {
+        foreach (var typeName in wrapped.TypeNames)
         {
             if (typeName.EndsWith("SmtpTls.SmtpErrorResolution", StringComparison.Ordinal)
-                && wrapper.Properties["Input"]?.Value is { } input
-                && Unwrap(input, out _) is string text
+                && Value(wrapped, "Input") is { } input
+                && (input is PSObject inner ? inner.BaseObject : input) is string text
                 && !string.IsNullOrWhiteSpace(text))
             {
-                return SmtpErrorResolver.Resolve(text, culture);
+                return text;
             }
         }
 
-        foreach (var name in ReplyProperties)
+        var properties = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in ObjectReader.ReplyProperties)
         {
-            object? value;
-            try
+            if (Value(wrapped, name) is { } value)
             {
-                value = wrapper.Properties[name]?.Value;
-            }
-            catch (Exception ex) when (ex is GetValueException or ExtendedTypeSystemException)
-            {
-                continue;
-            }
-
-            if (value is null || (Unwrap(value, out _) is string s && string.IsNullOrWhiteSpace(s)))
-            {
-                continue;
-            }
-
-            var inner = Unwrap(value, out var innerWrapper);
-            if (inner is string or ErrorRecord or Exception or SmtpErrorResolution || innerWrapper is not null)
-            {
-                return Resolve(value, culture, depth + 1);
+                properties[name] = value;
             }
         }
 
-        return null;
+        return properties;
     }
 
-    private SmtpErrorResolution? Empty(CultureInfo culture)
+    private static object? Value(PSObject wrapped, string name)
     {
-        WriteError(new ErrorRecord(
-            new ArgumentException(LocalizedText.Get("Error.EmptyInput", culture)),
-            "EmptyInput",
-            ErrorCategory.InvalidArgument,
-            InputObject));
-        return null;
-    }
-
-    private static object? Unwrap(object? value, out PSObject? wrapper)
-    {
-        wrapper = null;
-        if (value is PSObject psObject)
+        try
         {
-            // A PSCustomObject has no base object of its own: keep the wrapper to read its properties.
-            wrapper = psObject;
-            value = psObject.BaseObject is PSCustomObject ? null : psObject.BaseObject;
-            if (value is null)
-            {
-                return psObject;
-            }
+            return wrapped.Properties[name]?.Value;
         }
-
-        return value;
+        catch (Exception ex) when (ex is GetValueException or ExtendedTypeSystemException)
+        {
+            return null;
+        }
     }
 }
