@@ -171,6 +171,29 @@ Describe 'Test-SmtpTls -Domain against a loopback DNS server' -Skip:([bool]$DnsS
         (Get-DnsTestServerLog -Server $Dns) -match 'query\[A\] unknown\.test\.example' | Should -Not -BeNullOrEmpty
     }
 
+    It 'Get-SmtpCertificate takes -DnsServer, -AddressFamily and -HeloName as Test-SmtpTls does (one options builder)' {
+        if (Skip-WithoutPostfix) { return }
+        $output = @(Get-SmtpCertificate -Server mail.smtptls.test -Port $GoodPort -HeloName helo.smtptls.test @Common -Verbose -ErrorAction Stop 4>&1)
+        $certificate = @($output | Where-Object { $_.PSObject.TypeNames -contains 'SmtpTls.SmtpCertificateInfo' })
+        $certificate | Should -HaveCount 1
+        $certificate[0].ServerName | Should -Be 'mail.smtptls.test'
+        $certificate[0].HostnameMatch | Should -BeTrue
+        $certificate[0].ChainValid | Should -BeTrue
+        @($output | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*EHLO helo.smtptls.test*' }) | Should -Not -BeNullOrEmpty
+        (Get-DnsTestServerLog -Server $Dns) -match 'query\[A\] mail\.smtptls\.test' | Should -Not -BeNullOrEmpty
+
+        $unknown = Get-SmtpCertificate -Server unknown.test.example -Port $GoodPort @Common -ErrorAction SilentlyContinue -ErrorVariable failure
+        $unknown | Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'InvalidTarget,*'
+        $failure[0].Exception.Message | Should -Match 'NXDOMAIN'
+
+        # mx.dual.example is 127.0.0.1 (the bed) and ::1 (nobody listens there on this port).
+        (Get-SmtpCertificate -Server mx.dual.example -ServerName mail.smtptls.test -Port $GoodPort -AddressFamily IPv4 @Common -ErrorAction Stop).ChainValid | Should -BeTrue
+        $v6 = Get-SmtpCertificate -Server mx.dual.example -ServerName mail.smtptls.test -Port $GoodPort -AddressFamily IPv6 @Common -ErrorAction SilentlyContinue -ErrorVariable v6Failure
+        $v6 | Should -BeNullOrEmpty
+        $v6Failure[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+    }
+
     It 'keeps the domain order and each domain''s MX order with -Ordered' {
         if (Skip-WithoutPostfix) { return }
         $results = @(Test-SmtpTls -Domain broken.example, test.example, nomx.example -Port $GoodPort -Ordered @Common)
