@@ -18,7 +18,16 @@ internal static class VersionedTxtRecord
     /// that only resembles one (the version in the wrong case) is returned parsed, with its errors,
     /// because its author meant to publish one. Null when there is no candidate at all.
     /// </summary>
+    /// <typeparam name="T">The parsed record type.</typeparam>
+    /// <param name="txtRecords">Every TXT record at the name, each as one string (its character strings joined).</param>
+    /// <param name="versionField">The version field a record must begin with (<c>v=STSv1</c>, <c>v=TLSRPTv1</c>).</param>
     /// <param name="lookalikePrefix">What a misspelt version starts with, compared without case (<c>v=sts</c>).</param>
+    /// <param name="parse">Parses one record, with its messages in the culture given.</param>
+    /// <param name="getErrors">Reads a parsed record's errors.</param>
+    /// <param name="setErrors">Replaces a parsed record's errors (to put the "several records" error first).</param>
+    /// <param name="culture">The language of the errors; null: the current UI culture.</param>
+    /// <returns>The selected record, or null when no record is even a lookalike.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="txtRecords"/> is null.</exception>
     public static T? Select<T>(
         IEnumerable<string> txtRecords,
         string versionField,
