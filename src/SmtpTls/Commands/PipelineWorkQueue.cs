@@ -258,6 +258,7 @@ internal sealed class PipelineWorkQueue : IDisposable
         TryAdd(PipelineItem.Wake);
     }
 
+    /// <summary>Stops every check and closes the relay; output that arrives afterwards is dropped (the pipeline has ended).</summary>
     public void Dispose()
     {
         Stop();
@@ -495,12 +496,16 @@ internal sealed class PipelineWorkQueue : IDisposable
     /// <summary>The place of one job's output in the input order.</summary>
     internal sealed class Slot
     {
+        /// <summary>The slot's place in the input order when output is ordered; null otherwise.</summary>
         public LinkedListNode<Slot>? Node { get; set; }
 
+        /// <summary>The job's output, kept until the slots before it are written.</summary>
         public object? Output { get; set; }
 
+        /// <summary>The job's error, kept like <see cref="Output"/>.</summary>
         public ErrorRecord? ErrorRecord { get; set; }
 
+        /// <summary>Whether the job has finished (its output, if any, is set).</summary>
         public bool Done { get; set; }
     }
 
@@ -514,14 +519,19 @@ internal sealed class PipelineWorkQueue : IDisposable
         private string? _warning;
         private ErrorRecord? _error;
 
+        /// <summary>An object for WriteObject.</summary>
         public static PipelineItem Output(object value) => new() { _output = value };
 
+        /// <summary>A line for WriteVerbose.</summary>
         public static PipelineItem Verbose(string line) => new() { _verbose = line };
 
+        /// <summary>A text for WriteWarning.</summary>
         public static PipelineItem Warning(string text) => new() { _warning = text };
 
+        /// <summary>A record for WriteError.</summary>
         public static PipelineItem Error(ErrorRecord record) => new() { _error = record };
 
+        /// <summary>Writes the item to its stream; only on the pipeline thread.</summary>
         public void WriteTo(Cmdlet cmdlet)
         {
             if (_output is not null)

@@ -324,6 +324,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
     /// </summary>
     private sealed class ProbeSettings
     {
+        /// <summary>Reads the parameters of the current record.</summary>
         public ProbeSettings(TestSmtpTlsCommand command)
         {
             Shared = command.ReadOptions();
@@ -344,14 +345,19 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
         /// <summary>The parameters every connecting cmdlet shares, and the builder of the probe options.</summary>
         public SmtpOptionsBuilder Shared { get; }
 
+        /// <summary>-IncludePolicy: a domain's policy verdict goes on each of its results.</summary>
         public bool IncludePolicy { get; }
 
+        /// <summary>-Quiet: $true or $false per check instead of the result.</summary>
         public bool Quiet { get; }
 
+        /// <summary>The cmdlet's queue.</summary>
         public PipelineWorkQueue Queue => Shared.Queue;
 
+        /// <summary>Whether -Verbose lines are wanted.</summary>
         public bool Verbose => Shared.Verbose;
 
+        /// <summary>The language of messages.</summary>
         public System.Globalization.CultureInfo Culture => Shared.Culture;
 
         private SmtpAddressLimiter? AddressLimiter { get; }
