@@ -7,6 +7,9 @@ namespace SmtpTls.Certificates;
 /// <summary>The outcome of one chain build, detached from the <see cref="X509Chain"/> that produced it.</summary>
 internal sealed class BuiltChain
 {
+    /// <summary>Keeps the elements and the chain-wide status.</summary>
+    /// <param name="elements">Leaf first.</param>
+    /// <param name="flags">The chain-wide status.</param>
     public BuiltChain(List<BuiltChainElement> elements, X509ChainStatusFlags flags)
     {
         Elements = elements;
@@ -19,6 +22,7 @@ internal sealed class BuiltChain
     /// <summary>The chain-wide status.</summary>
     public X509ChainStatusFlags Flags { get; }
 
+    /// <summary>No status on the chain or on any of its certificates.</summary>
     public bool Valid => Flags == X509ChainStatusFlags.NoError && Elements.All(e => e.Flags == X509ChainStatusFlags.NoError);
 
     public bool EndsInSelfIssued => Elements.Count > 0 && CertificateFacts.IsSelfIssued(Elements[Elements.Count - 1].Certificate);

@@ -237,6 +237,7 @@ public static class CertificateAnalyzer
     /// <summary>The hashes and flags of one certificate, worked out once per analysis.</summary>
     private sealed class Facts
     {
+        /// <summary>Works out the facts of <paramref name="certificate"/>.</summary>
         public Facts(X509Certificate2 certificate)
         {
             Thumbprint = certificate.Thumbprint.ToUpperInvariant();
@@ -245,12 +246,16 @@ public static class CertificateAnalyzer
             IsSelfSigned = CertificateFacts.IsSelfIssued(certificate);
         }
 
+        /// <summary>The SHA-1 thumbprint, as Windows shows it.</summary>
         public string Thumbprint { get; }
 
+        /// <summary>The SHA-256 fingerprint.</summary>
         public string Sha256Fingerprint { get; }
 
+        /// <summary>Whether basic constraints say CA.</summary>
         public bool IsCertificateAuthority { get; }
 
+        /// <summary>Whether subject and issuer are the same.</summary>
         public bool IsSelfSigned { get; }
     }
 
@@ -262,6 +267,7 @@ public static class CertificateAnalyzer
     {
         private readonly List<(X509Certificate2 Certificate, Facts Facts)> _known = new(4);
 
+        /// <summary>The facts of <paramref name="certificate"/>, worked out on first sight.</summary>
         public Facts Of(X509Certificate2 certificate)
         {
             foreach (var (known, facts) in _known)

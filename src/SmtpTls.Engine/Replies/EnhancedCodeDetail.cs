@@ -7,6 +7,10 @@ namespace SmtpTls.Replies;
 /// </summary>
 internal sealed class EnhancedCodeDetail
 {
+    /// <summary>One entry of EnhancedStatusCodes.xml.</summary>
+    /// <param name="text">The meaning, in English and German.</param>
+    /// <param name="source">Where the meaning is defined (RFC 3463, the IANA registry).</param>
+    /// <param name="warning">The key of a warning to add whenever the code is seen, or empty.</param>
     public EnhancedCodeDetail(KnowledgeText text, string source, string warning)
     {
         Text = text;

@@ -203,10 +203,13 @@ internal static class ExceptionReader
 
     private sealed class IdentityComparer : IEqualityComparer<Exception>
     {
+        /// <summary>The one instance; the comparer has no state.</summary>
         public static readonly IdentityComparer Instance = new();
 
+        /// <summary>Same object, not equal messages: a chain that holds one exception twice is a cycle to cut.</summary>
         public bool Equals(Exception? x, Exception? y) => ReferenceEquals(x, y);
 
+        /// <summary>The object's identity hash, whatever the exception type overrides.</summary>
         public int GetHashCode(Exception obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

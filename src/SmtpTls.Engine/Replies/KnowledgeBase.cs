@@ -45,12 +45,16 @@ internal sealed class KnowledgeBase
     /// <summary>Rules, highest priority first (file order between equal priorities).</summary>
     public IReadOnlyList<KnowledgeRule> Rules { get; private set; } = Array.Empty<KnowledgeRule>();
 
+    /// <summary>Likely causes by id, which rules name in their <c>causes</c>.</summary>
     public IReadOnlyDictionary<string, KnowledgeText> Causes { get; private set; } = new Dictionary<string, KnowledgeText>();
 
+    /// <summary>Remediation steps by id, which rules name in their <c>steps</c>.</summary>
     public IReadOnlyDictionary<string, KnowledgeStep> Steps { get; private set; } = new Dictionary<string, KnowledgeStep>();
 
+    /// <summary>The summary of each category, used when a rule has no summary of its own.</summary>
     public IReadOnlyDictionary<SmtpErrorCategory, KnowledgeText> Categories { get; private set; } = new Dictionary<SmtpErrorCategory, KnowledgeText>();
 
+    /// <summary>Patterns that give away the server software, most telling first.</summary>
     public IReadOnlyList<ServerSignature> Servers { get; private set; } = Array.Empty<ServerSignature>();
 
     /// <summary>Enhanced code details keyed "subject.detail" (e.g. "7.3").</summary>

@@ -22,6 +22,7 @@ internal sealed class KnowledgeRule
     private readonly IReadOnlyList<Regex> _required;
     private readonly Regex? _excluded;
 
+    /// <summary>One rule of the knowledge files, with its patterns compiled; the loader checks the references first.</summary>
     public KnowledgeRule(
         string id,
         int priority,
@@ -130,8 +131,10 @@ internal sealed class KnowledgeRule
     /// </summary>
     public IReadOnlyList<string> Hints { get; }
 
+    /// <summary>What the matched reply means.</summary>
     public SmtpErrorCategory Category { get; }
 
+    /// <summary>How sure a match is: a code and a specific text count more than a keyword.</summary>
     public SmtpResolutionConfidence Confidence { get; }
 
     /// <summary>The server software the matched text belongs to, or empty.</summary>
@@ -143,6 +146,7 @@ internal sealed class KnowledgeRule
     /// <summary>Step identifiers, in the order shown.</summary>
     public IReadOnlyList<string> Steps { get; }
 
+    /// <summary>The sources a resolution cites (RFCs, vendor documentation).</summary>
     public IReadOnlyList<string> References { get; }
 
     /// <summary>Keys of runtime texts (Texts.*.xml) to add as warnings when the rule matches.</summary>
@@ -289,6 +293,8 @@ internal sealed class KnowledgeRule
             _detail = detail;
         }
 
+        /// <summary>Parses <c>class.subject.detail</c>, where any part may be <c>x</c> (any value).</summary>
+        /// <exception cref="FormatException">The token is not of that form (the message names the rule).</exception>
         public static EscPattern Parse(string rule, string token)
         {
             var parts = token.Split('.');
@@ -300,6 +306,7 @@ internal sealed class KnowledgeRule
             return new EscPattern(Part(rule, token, parts[0]), Part(rule, token, parts[1]), Part(rule, token, parts[2]));
         }
 
+        /// <summary>Whether an enhanced status code fits the pattern.</summary>
         public bool Matches(int @class, int subject, int detail)
         {
             return (_class < 0 || _class == @class) && (_subject < 0 || _subject == subject) && (_detail < 0 || _detail == detail);

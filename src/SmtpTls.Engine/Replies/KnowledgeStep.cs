@@ -12,6 +12,12 @@ internal sealed class KnowledgeStep
 {
     private readonly IReadOnlyList<StepVariant> _variants;
 
+    /// <summary>One remediation step of the knowledge files.</summary>
+    /// <param name="id">The step's id, which rules name in their <c>steps</c>.</param>
+    /// <param name="audience">Who takes the step (sender, administrator, developer).</param>
+    /// <param name="command">A command for the step, with {server}/{port} placeholders, or empty.</param>
+    /// <param name="text">The step in English and German.</param>
+    /// <param name="variants">Product-specific forms, chosen by the detected server software; null: none.</param>
     public KnowledgeStep(string id, SmtpRemediationAudience audience, string command, KnowledgeText text, IReadOnlyList<StepVariant>? variants = null)
     {
         Id = id;

@@ -20,6 +20,7 @@ internal static class ResolutionLookup
         }
     }
 
+    /// <summary>Resolves a text (a server's reply), else an exception; null when there is neither or the lookup fails.</summary>
     public static SmtpErrorResolution? Resolve(string? text, Exception? exception, CultureInfo culture)
     {
         try

@@ -5,6 +5,11 @@ namespace SmtpTls.Replies;
 /// <summary>A text pattern that gives away the mail server software (from the knowledge file's &lt;servers&gt;).</summary>
 internal sealed class ServerSignature
 {
+    /// <summary>One server pattern of the knowledge files.</summary>
+    /// <param name="name">The server software (Postfix, Exim, Exchange, ...).</param>
+    /// <param name="pattern">The text that gives it away.</param>
+    /// <param name="source">Where the pattern comes from.</param>
+    /// <param name="tier">The pattern's tier (see <see cref="Tier"/>); 1 by default.</param>
     public ServerSignature(string name, Regex pattern, string source, int tier = 1)
     {
         Name = name;

@@ -6,9 +6,9 @@ namespace SmtpTls.Replies;
 
 /// <summary>
 /// A failure the probe or the sender detected, as a typed value for the reply knowledge: the id its
-/// finding or error carries (the name of a <see cref="SmtpTlsFindingId"/> or <see cref="SmtpSendErrorId"/> value),
+/// finding or error carries (the name of a <see cref="SmtpTlsFindingId"/> or <see cref="Sending.SmtpSendErrorId"/> value),
 /// refinements the knowledge may key a more specific rule by, and the server's raw reply where there is one.
-/// The factories take the id as its enum value (<see cref="SmtpTlsFindingId"/>, <see cref="SmtpSendErrorId"/>), so a
+/// The factories take the id as its enum value (<see cref="SmtpTlsFindingId"/>, <see cref="Sending.SmtpSendErrorId"/>), so a
 /// misspelt id does not compile.
 /// </summary>
 /// <remarks>

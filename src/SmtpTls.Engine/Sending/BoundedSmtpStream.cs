@@ -251,6 +251,10 @@ internal sealed class BoundedSmtpStream : Stream
         private readonly CancellationTokenSource _linked;
         private readonly CancellationTokenRegistration _registration;
 
+        /// <summary>Starts the clock.</summary>
+        /// <param name="remaining">The time the operation has.</param>
+        /// <param name="abort">Closes the connection when the time is up.</param>
+        /// <param name="cancellationToken">The caller's token, linked into <see cref="Token"/>.</param>
         public Watchdog(TimeSpan remaining, Action abort, CancellationToken cancellationToken)
         {
             _timer = new CancellationTokenSource(remaining);
@@ -260,8 +264,10 @@ internal sealed class BoundedSmtpStream : Stream
             _registration = _timer.Token.Register(abort);
         }
 
+        /// <summary>Cancelled by the caller or when the time is up.</summary>
         public CancellationToken Token => _linked.Token;
 
+        /// <summary>Whether the time ran out (rather than the caller cancelling).</summary>
         public bool Fired => _timer.IsCancellationRequested;
 
         public void Dispose()

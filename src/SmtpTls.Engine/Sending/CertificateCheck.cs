@@ -23,6 +23,9 @@ internal sealed class CertificateCheck
     private readonly RedactingProtocolLogger _logger;
     private int _invocations;
 
+    /// <summary>The check for the connections of one send.</summary>
+    /// <param name="request">The send: the name the certificate must carry, the trust anchors, the policy.</param>
+    /// <param name="logger">The send's transcript.</param>
     public CertificateCheck(SendRequest request, RedactingProtocolLogger logger)
     {
         _request = request;

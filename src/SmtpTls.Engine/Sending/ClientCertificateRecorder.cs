@@ -12,6 +12,7 @@ namespace SmtpTls.Sending;
 /// </summary>
 internal sealed class ClientCertificateRecorder : SmtpClient
 {
+    /// <summary>A MailKit client that logs through <paramref name="logger"/>.</summary>
     public ClientCertificateRecorder(IProtocolLogger logger)
         : base(logger)
     {

@@ -10,6 +10,8 @@ namespace SmtpTls.Sending;
 /// </summary>
 internal static class OAuthLogin
 {
+    /// <summary>The mechanism for <paramref name="credential"/> among those the server offers after EHLO.</summary>
+    /// <returns>The mechanism, or null when the server offers neither.</returns>
     public static SaslMechanism? Choose(SmtpClient client, SmtpOAuthCredential credential)
     {
         var offered = client.AuthenticationMechanisms;

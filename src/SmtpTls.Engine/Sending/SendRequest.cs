@@ -34,10 +34,13 @@ internal sealed class SendRequest
         EffectiveMode = SendPolicy.Effective(options.TlsMode, port);
     }
 
+    /// <summary>The options as the caller gave them.</summary>
     public SmtpTestMessageOptions Options { get; }
 
+    /// <summary>The server, parsed.</summary>
     public SmtpTarget Target { get; }
 
+    /// <summary>The port connected to: the one in the server text, else the option, else the TLS mode's default.</summary>
     public int Port { get; }
 
     /// <summary>-ServerName, else the host name; null for an IP literal without -ServerName.</summary>
@@ -49,14 +52,19 @@ internal sealed class SendRequest
     /// <summary>The host MailKit is given: SNI and the TLS target name.</summary>
     public string TlsHost => ServerName ?? Target.Host;
 
+    /// <summary>The sender, parsed as exactly one mailbox.</summary>
     public MailboxAddress From { get; }
 
+    /// <summary>The recipients, each parsed as exactly one mailbox.</summary>
     public IReadOnlyList<MailboxAddress> To { get; }
 
+    /// <summary>The name said in EHLO, checked to be a host name or an address literal.</summary>
     public string HeloName { get; }
 
+    /// <summary>The language of messages and of the default subject and body.</summary>
     public CultureInfo Culture { get; }
 
+    /// <summary>The TLS policy with Auto decided by the port (implicit TLS on 465, else STARTTLS required).</summary>
     public SmtpSendTlsMode EffectiveMode { get; }
 
     /// <summary>"host:port" as the messages show it (IPv6 in brackets).</summary>

@@ -47,6 +47,7 @@ internal sealed class SendRun
     private string? _plaintextWarning;
     private bool _warnedDataAfterStartTls;
 
+    /// <summary>Prepares one send of a checked request; nothing connects until <see cref="RunAsync"/>.</summary>
     public SendRun(SendRequest request)
     {
         _request = request;
@@ -74,6 +75,8 @@ internal sealed class SendRun
         };
     }
 
+    /// <summary>Runs the send step by step; what the server or the network does ends up in the result, never as an exception.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SmtpSendResult> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -14,6 +14,8 @@ internal sealed class ServerTextCleaner
 {
     private readonly SecretScrubber _scrubber;
 
+    /// <summary>Cleans with the secrets <paramref name="scrubber"/> knows.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="scrubber"/> is null.</exception>
     public ServerTextCleaner(SecretScrubber scrubber)
     {
         _scrubber = scrubber ?? throw new ArgumentNullException(nameof(scrubber));

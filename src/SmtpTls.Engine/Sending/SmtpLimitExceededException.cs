@@ -11,6 +11,9 @@ namespace SmtpTls.Sending;
 /// <remarks>An <see cref="IOException"/>, because that is what a stream read may throw without surprising its caller.</remarks>
 internal sealed class SmtpLimitExceededException : IOException
 {
+    /// <summary>Names the cap that was exceeded.</summary>
+    /// <param name="errorId">The send error id the result reports (ReplyTooLong, ReplyTooSlow, Timeout, ...).</param>
+    /// <param name="message">What was exceeded, for the transcript.</param>
     public SmtpLimitExceededException(SmtpSendErrorId errorId, string message)
         : base(message)
     {

@@ -14,7 +14,9 @@ namespace SmtpTls.Replies.LogShapes;
 /// </remarks>
 internal abstract class LogShape
 {
+    /// <summary>The bound on each pattern match: a pasted log is untrusted text.</summary>
     protected static readonly System.TimeSpan Timeout = System.TimeSpan.FromMilliseconds(250);
+    /// <summary>The options every shape's pattern is compiled with.</summary>
     protected const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled | RegexOptions.ExplicitCapture;
 
     /// <summary>
@@ -102,6 +104,7 @@ internal abstract class LogShape
         return true;
     }
 
+    /// <summary>Reads a TCP port (1-65535) from a captured field.</summary>
     protected static bool TryPort(string value, out int port)
     {
         return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535;

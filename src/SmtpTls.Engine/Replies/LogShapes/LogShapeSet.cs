@@ -6,6 +6,7 @@ namespace SmtpTls.Replies.LogShapes;
 /// </summary>
 internal static class LogShapeSet
 {
+    /// <summary>Every shape, most specific first.</summary>
     public static readonly LogShape[] All =
     {
         new SyslogShape(),
