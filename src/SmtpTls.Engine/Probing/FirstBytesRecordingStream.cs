@@ -17,6 +17,8 @@ internal sealed class FirstBytesRecordingStream : Stream
     private readonly byte[] _first = new byte[Capacity];
     private int _recorded;
 
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="inner"/> is null.</exception>
     public FirstBytesRecordingStream(Stream inner)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));

@@ -45,6 +45,7 @@ internal sealed class ProbeRun
     private SmtpReply? _refusal;
     private bool _refusalAtStartTls;
 
+    /// <summary>Prepares one check; nothing connects until <see cref="RunAsync"/>.</summary>
     public ProbeRun(SmtpTlsProbeOptions options)
     {
         _options = options;
@@ -53,6 +54,8 @@ internal sealed class ProbeRun
         _heloName = string.IsNullOrWhiteSpace(options.HeloName) ? DefaultHeloName.Get() : options.HeloName!.Trim();
     }
 
+    /// <summary>Runs the check step by step; what the server or the network does ends up in the result, never as an exception.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<SmtpTlsResult> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

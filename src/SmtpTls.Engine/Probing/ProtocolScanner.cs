@@ -24,6 +24,7 @@ internal static class ProtocolScanner
         SmtpTlsProtocol.Ssl3, SmtpTlsProtocol.Tls10, SmtpTlsProtocol.Tls11, SmtpTlsProtocol.Tls12, SmtpTlsProtocol.Tls13,
     };
 
+    /// <summary>Scans one endpoint; each version on a connection of its own, all at once.</summary>
     public static async Task<ProtocolScanResult> ScanAsync(
         IPAddress address, int port, SmtpTlsMode mode, string? serverName, string heloName, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken, IPAddress? sourceAddress = null)
     {

@@ -282,17 +282,22 @@ public sealed class SmtpAddressLimiter
 
     private sealed class AddressState
     {
+        /// <summary>The state of an address seen for the first time.</summary>
         public AddressState(int limit)
         {
             Limit = limit;
         }
 
+        /// <summary>Checks allowed in flight (0: no limit); drops to 1 once the address has throttled us.</summary>
         public int Limit { get; set; }
 
+        /// <summary>Checks of this address running now.</summary>
         public int InFlight { get; set; }
 
+        /// <summary>The earliest time (on the limiter's clock) the next connection may start.</summary>
         public TimeSpan NextStart { get; set; }
 
+        /// <summary>Checks waiting for their turn, first come first served.</summary>
         public LinkedList<TaskCompletionSource<TimeSpan>> Waiters { get; } = new();
     }
 
@@ -301,17 +306,20 @@ public sealed class SmtpAddressLimiter
         private SmtpAddressLimiter? _owner;
         private readonly IPAddress _key;
 
+        /// <summary>A lease on <paramref name="key"/>, given back to <paramref name="owner"/>.</summary>
         public Lease(SmtpAddressLimiter owner, IPAddress key)
         {
             _owner = owner;
             _key = key;
         }
 
+        /// <summary>Gives the lease back; a second call does nothing.</summary>
         public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Release(_key);
     }
 
     private sealed class NoLease : IDisposable
     {
+        /// <summary>The one instance.</summary>
         public static readonly NoLease Instance = new();
 
         public void Dispose()

@@ -20,6 +20,7 @@ internal sealed class SmtpTlsVerdict
     private readonly FindingList _findings;
     private readonly CultureInfo _culture;
 
+    /// <summary>Prepares the verdict of one check.</summary>
     public SmtpTlsVerdict(SmtpTlsProbeOptions options, SmtpTlsResult result, FindingList findings, CultureInfo culture)
     {
         _options = options;

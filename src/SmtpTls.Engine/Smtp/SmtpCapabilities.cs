@@ -10,6 +10,7 @@ internal static class SmtpCapabilities
     /// <summary>The keyword lines of an EHLO reply (every line after the greeting line).</summary>
     public static string[] Keywords(SmtpReply ehlo) => ehlo.Payloads().Skip(1).Where(k => k.Length > 0).ToArray();
 
+    /// <summary>Whether an extension is advertised: the keyword alone or with parameters, compared without case (RFC 5321 §4.1.1.1).</summary>
     public static bool Has(IEnumerable<string> keywords, string keyword) =>
         keywords.Any(k => string.Equals(FirstWord(k), keyword, StringComparison.OrdinalIgnoreCase));
 

@@ -38,10 +38,13 @@ internal sealed class SmtpConnection : IDisposable
     /// <summary>The plaintext socket stream, or the TLS stream after <see cref="UseStream"/>.</summary>
     public Stream Stream { get; private set; }
 
+    /// <summary>Reads bounded replies from <see cref="Stream"/>; replaced with the stream.</summary>
     public SmtpReplyReader Reader { get; private set; }
 
+    /// <summary>The bound on every step of this connection.</summary>
     public TimeSpan Timeout { get; }
 
+    /// <summary>The server's address and port as connected.</summary>
     public IPEndPoint? RemoteEndPoint => _socket.RemoteEndPoint as IPEndPoint;
 
     /// <summary>
@@ -196,6 +199,7 @@ internal sealed class SmtpConnection : IDisposable
         Reader = Reader.Buffered == 0 ? new SmtpReplyReader(stream, buffer: Reader.TakeBuffer()) : new SmtpReplyReader(stream);
     }
 
+    /// <summary>Adds a line to the transcript, if anyone reads it.</summary>
     public void Log(string line) => _transcript?.Invoke(line);
 
     /// <summary>
@@ -236,6 +240,7 @@ internal sealed class SmtpConnection : IDisposable
         }
     }
 
+    /// <summary>Closes the stream and with it the socket.</summary>
     public void Dispose()
     {
         Abort();

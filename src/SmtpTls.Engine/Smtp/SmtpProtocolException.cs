@@ -18,8 +18,10 @@ internal sealed class SmtpProtocolException : Exception
         Received = received;
     }
 
+    /// <summary>The text key of the reason, so the message can be given again in the user's language.</summary>
     public string ReasonKey { get; }
 
+    /// <summary>The limit that was exceeded, if any (as the reason text names it).</summary>
     public int Limit { get; }
 
     /// <summary>The reason in <paramref name="culture"/>.</summary>

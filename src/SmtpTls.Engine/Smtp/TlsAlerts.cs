@@ -3,6 +3,7 @@ namespace SmtpTls.Smtp;
 /// <summary>Names of TLS alert descriptions (RFC 8446, 6), for readable scan details.</summary>
 internal static class TlsAlerts
 {
+    /// <summary>The RFC name of a TLS alert description (<c>handshake_failure</c>), or its number.</summary>
     public static string Name(byte description) => description switch
     {
         0 => "close_notify",

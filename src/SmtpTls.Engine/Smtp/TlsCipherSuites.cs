@@ -9,8 +9,10 @@ namespace SmtpTls.Smtp;
 /// </summary>
 internal static class TlsCipherSuites
 {
+    /// <summary>The TLS 1.3 suites every hello for 1.3 offers (RFC 8446 §9.1).</summary>
     public static readonly ushort[] Tls13 = { 0x1301, 0x1302, 0x1303 };
 
+    /// <summary>The modern suites a TLS 1.2 hello offers.</summary>
     public static readonly ushort[] Tls12 =
     {
         0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f,

@@ -28,13 +28,16 @@ internal enum TlsHelloAnswerKind
 /// <summary>The decoded answer to a hand-built ClientHello.</summary>
 internal sealed class TlsHelloAnswer
 {
+    /// <summary>What kind of answer came back.</summary>
     public TlsHelloAnswerKind Kind { get; set; }
 
     /// <summary>The version the server chose (from supported_versions when present).</summary>
     public int Version { get; set; }
 
+    /// <summary>The suite the server chose (IANA code).</summary>
     public ushort CipherSuite { get; set; }
 
+    /// <summary>Whether the ServerHello is a TLS 1.3 HelloRetryRequest (the server wants another key share).</summary>
     public bool IsHelloRetryRequest { get; set; }
 
     /// <summary>Length of the session id the server issued (0: no session-id resumption offered).</summary>
@@ -49,13 +52,16 @@ internal sealed class TlsHelloAnswer
     /// <summary>The key-exchange group named in the key_share extension (TLS 1.3), if any.</summary>
     public ushort? SelectedGroup { get; set; }
 
+    /// <summary>The alert's level (1 warning, 2 fatal) when the answer is an alert.</summary>
     public byte AlertLevel { get; set; }
 
+    /// <summary>The alert's description code (RFC 8446 §6) when the answer is an alert.</summary>
     public byte AlertDescription { get; set; }
 
     /// <summary>A printable excerpt of a non-TLS answer.</summary>
     public string? Text { get; set; }
 
+    /// <summary>An answer of <paramref name="kind"/> with nothing decoded but <paramref name="text"/>.</summary>
     public static TlsHelloAnswer Of(TlsHelloAnswerKind kind, string? text = null) => new() { Kind = kind, Text = text };
 
     /// <summary>A short English description for the scan's Detail column (alert names are protocol terms, not prose).</summary>

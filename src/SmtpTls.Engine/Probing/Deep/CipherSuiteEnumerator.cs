@@ -18,13 +18,17 @@ internal static class CipherSuiteEnumerator
     /// <summary>What one version's enumeration found: the suites, in server order when <see cref="ServerOrder"/> is true.</summary>
     public sealed class Outcome
     {
+        /// <summary>The version enumerated.</summary>
         public SmtpTlsProtocol Protocol { get; set; }
 
+        /// <summary>The suites the server accepted (IANA codes).</summary>
         public List<ushort> Accepted { get; } = new();
 
+        /// <summary>Whether the server chooses by its own preference; null when that could not be found out.</summary>
         public bool? ServerOrder { get; set; }
     }
 
+    /// <summary>Finds the suites of one version the server accepts and, where it prefers its own, their order.</summary>
     public static async Task<Outcome> EnumerateAsync(DeepProbeContext context, SmtpTlsProtocol protocol)
     {
         var outcome = new Outcome { Protocol = protocol };

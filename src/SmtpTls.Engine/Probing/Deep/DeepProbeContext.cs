@@ -163,6 +163,7 @@ internal sealed class DeepProbeContext : IDisposable
     {
         private SemaphoreSlim? _slots;
 
+        /// <summary>A slot taken from <paramref name="slots"/>.</summary>
         public Slot(SemaphoreSlim slots) => _slots = slots;
 
         /// <summary>Gives the slot back; a second call does nothing.</summary>

@@ -18,6 +18,7 @@ internal static class DeepScanner
         SmtpTlsProtocol.Tls13, SmtpTlsProtocol.Tls12, SmtpTlsProtocol.Tls11, SmtpTlsProtocol.Tls10, SmtpTlsProtocol.Ssl3,
     };
 
+    /// <summary>Runs every probe of the deep scan against the context's endpoint.</summary>
     public static async Task<SmtpTlsDeepResult> ScanAsync(DeepProbeContext context)
     {
         var clock = Stopwatch.StartNew();

@@ -13,6 +13,7 @@ namespace SmtpTls.Probing.Deep;
 /// </summary>
 internal static class GroupProbe
 {
+    /// <summary>Finds the key-exchange groups the server accepts and the one it prefers.</summary>
     public static async Task<(SmtpTlsGroup[] Groups, string? Preferred)> ScanAsync(DeepProbeContext context)
     {
         var ecdheSuites = CipherSuiteCatalog.All.Where(e => e.KeyExchange == "ECDHE" && e.FirstProtocol != "TLSv1.3").Select(e => e.Code).ToArray();

@@ -15,6 +15,7 @@ namespace SmtpTls.Probing.Deep;
 /// </summary>
 internal static class StartTlsInjectionProbe
 {
+    /// <summary>Checks whether commands sent in plaintext together with STARTTLS are answered inside TLS (CVE-2011-0411 and kin).</summary>
     public static async Task<(bool? Injection, bool? BytesAfterReady, string? Plaintext)> CheckAsync(DeepProbeContext context)
     {
         using var slot = await context.TakeSlotAsync().ConfigureAwait(false);
