@@ -25,5 +25,6 @@ internal sealed class BuiltChain
     /// <summary>No status on the chain or on any of its certificates.</summary>
     public bool Valid => Flags == X509ChainStatusFlags.NoError && Elements.All(e => e.Flags == X509ChainStatusFlags.NoError);
 
+    /// <summary>Whether the chain reaches a self-issued certificate (a root), rather than stopping at a missing issuer.</summary>
     public bool EndsInSelfIssued => Elements.Count > 0 && CertificateFacts.IsSelfIssued(Elements[Elements.Count - 1].Certificate);
 }

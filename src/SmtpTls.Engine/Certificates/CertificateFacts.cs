@@ -84,6 +84,7 @@ internal static class CertificateFacts
 #endif
     }
 
+    /// <summary>The SHA-256 hash of <paramref name="data"/>.</summary>
     public static byte[] Sha256(byte[] data)
     {
 #if NET8_0_OR_GREATER
@@ -94,6 +95,7 @@ internal static class CertificateFacts
 #endif
     }
 
+    /// <summary>The bytes as hex digits, without separators.</summary>
     public static string Hex(byte[] data, bool upper)
     {
         // One char array, no per-byte string (this runs for every certificate of every check).
@@ -298,6 +300,7 @@ internal static class CertificateFacts
     public static bool IsCertificateAuthority(X509Certificate2 certificate) =>
         certificate.Extensions[BasicConstraintsOid] is X509BasicConstraintsExtension constraints && constraints.CertificateAuthority;
 
+    /// <summary>The subject key identifier extension's value, or null when the certificate has none.</summary>
     public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[SubjectKeyIdentifierOid];
@@ -315,6 +318,7 @@ internal static class CertificateFacts
         return Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetOctets();
     }
 
+    /// <summary>The key identifier of the authority key identifier extension, or null when the certificate has none.</summary>
     public static byte[]? AuthorityKeyIdentifier(X509Certificate2 certificate)
     {
         var extension = certificate.Extensions[AuthorityKeyIdentifierOid];

@@ -21,6 +21,11 @@ internal sealed class DnsQueryRunner
     private readonly string _serverText;
     private readonly SemaphoreSlim _inFlight;
 
+    /// <summary>A runner over one DnsClient.</summary>
+    /// <param name="client">The client, configured for the server(s) to ask.</param>
+    /// <param name="serverText">How the queries name the server they went to (for the evidence).</param>
+    /// <param name="maxQueriesInFlight">How many queries may be outstanding at once.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
     public DnsQueryRunner(ILookupClient client, string serverText, int maxQueriesInFlight)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
@@ -31,18 +36,23 @@ internal sealed class DnsQueryRunner
     /// <summary>The query record and the answer section it came with.</summary>
     internal sealed class Outcome
     {
+        /// <summary>Keeps a query and its answers.</summary>
         public Outcome(SmtpDnsQuery query, IReadOnlyList<DnsResourceRecord> answers)
         {
             Query = query;
             Answers = answers;
         }
 
+        /// <summary>The query as the result reports it: name, type, server, outcome, time.</summary>
         public SmtpDnsQuery Query { get; }
 
         /// <summary>Every answer record, CNAMEs included, in wire order.</summary>
         public IReadOnlyList<DnsResourceRecord> Answers { get; }
     }
 
+    /// <summary>Asks for <paramref name="type"/> records of <paramref name="asciiName"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="asciiName"/> is empty.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<Outcome> RunAsync(string asciiName, QueryType type, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(asciiName))

@@ -445,8 +445,10 @@ public sealed class SmtpDnsResolver
     /// <summary>Orders addresses by their bytes, so the same records always give the same target order.</summary>
     private sealed class AddressComparer : IComparer<IPAddress>
     {
+        /// <summary>The one instance.</summary>
         public static readonly AddressComparer Instance = new();
 
+        /// <summary>Compares by length (IPv4 first), then byte by byte.</summary>
         public int Compare(IPAddress? x, IPAddress? y)
         {
             var a = x!.GetAddressBytes();

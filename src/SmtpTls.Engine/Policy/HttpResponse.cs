@@ -6,6 +6,10 @@ namespace SmtpTls.Policy;
 /// <summary>One HTTP/1.x response as <see cref="HttpResponseReader"/> read it, within its bounds.</summary>
 internal sealed class HttpResponse
 {
+    /// <summary>A response head as read.</summary>
+    /// <param name="statusCode">The status code.</param>
+    /// <param name="reasonPhrase">The reason phrase, as the server wrote it.</param>
+    /// <param name="headers">The header fields by name.</param>
     public HttpResponse(int statusCode, string reasonPhrase, Dictionary<string, string> headers)
     {
         StatusCode = statusCode;
@@ -13,8 +17,10 @@ internal sealed class HttpResponse
         Headers = headers;
     }
 
+    /// <summary>The status code.</summary>
     public int StatusCode { get; }
 
+    /// <summary>The reason phrase, as the server wrote it.</summary>
     public string ReasonPhrase { get; }
 
     /// <summary>Header fields by name (case-insensitive); repeated fields joined with ", " as HTTP allows.</summary>
@@ -35,7 +41,9 @@ internal sealed class HttpResponse
     /// <summary>The announced Content-Length, when there was a valid one.</summary>
     public long? ContentLength { get; set; }
 
+    /// <summary>A header field's value, or null when the response has none of that name.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>A 3xx status: RFC 8461 §3.3 says senders must not follow it.</summary>
     public bool IsRedirect => StatusCode >= 300 && StatusCode < 400;
 }

@@ -11,6 +11,7 @@ namespace SmtpTls.Policy;
 /// <summary>The MTA-STS part of the domain check: record, policy fetch and parse, MX and certificate checks, findings.</summary>
 internal static class MtaStsCheck
 {
+    /// <summary>Looks up the domain's MTA-STS record and, when there is one, fetches and parses its policy.</summary>
     public static async Task<SmtpMtaStsResult> LookUpAsync(string domain, DomainPolicyOptions options, DateTimeOffset now, CultureInfo culture, CancellationToken cancellationToken)
     {
         var result = new SmtpMtaStsResult { RecordName = "_mta-sts." + domain, PolicyHost = "mta-sts." + domain };
@@ -85,6 +86,7 @@ internal static class MtaStsCheck
         }).ToArray();
     }
 
+    /// <summary>Judges the record, the policy and its fit with the MX hosts and the certificates they presented.</summary>
     public static void AddFindings(
         PolicyFindingList findings,
         SmtpMtaStsResult result,

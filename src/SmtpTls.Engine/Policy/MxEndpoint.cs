@@ -8,6 +8,9 @@ namespace SmtpTls.Policy;
 /// <summary>One presented MX endpoint with its host name in ASCII form, as the checks use it.</summary>
 internal sealed class MxEndpoint
 {
+    /// <summary>One checked endpoint of an MX host.</summary>
+    /// <param name="mxHost">The MX host name, normalized.</param>
+    /// <param name="source">What the caller's check of that endpoint presented.</param>
     public MxEndpoint(string mxHost, PresentedMxCertificate source)
     {
         MxHost = mxHost;
@@ -17,12 +20,16 @@ internal sealed class MxEndpoint
     /// <summary>The MX host, ASCII form, lower case.</summary>
     public string MxHost { get; }
 
+    /// <summary>What the caller's check presented.</summary>
     public PresentedMxCertificate Source { get; }
 
+    /// <summary>The address checked, or null.</summary>
     public string? Address => Source.Address;
 
+    /// <summary>The port checked.</summary>
     public int Port => Source.Port;
 
+    /// <summary>The certificate presented there, or null when none was.</summary>
     public SmtpCertificateInfo? Certificate => Source.Certificate;
 
     /// <summary><c>host [address]</c>, or the host alone: the target of endpoint findings.</summary>

@@ -11,6 +11,7 @@ internal sealed class PolicyFindingList
     private readonly List<SmtpPolicyFinding> _findings = new();
     private readonly CultureInfo _culture;
 
+    /// <summary>An empty list whose messages and remediations are written in <paramref name="culture"/>.</summary>
     public PolicyFindingList(CultureInfo culture)
     {
         _culture = culture;

@@ -9,6 +9,8 @@ namespace SmtpTls.Policy;
 /// <summary>The TLS-RPT part of the domain check: the <c>_smtp._tls</c> record and its findings.</summary>
 internal static class TlsRptCheck
 {
+    /// <summary>Looks up and parses the domain's TLS-RPT record (RFC 8460 §3).</summary>
+    /// <returns>The result, and why the lookup failed when it did.</returns>
     public static async Task<(SmtpTlsRptResult Result, string? LookupError)> LookUpAsync(string domain, DomainPolicyOptions options, CultureInfo culture, CancellationToken cancellationToken)
     {
         var result = new SmtpTlsRptResult { RecordName = "_smtp._tls." + domain };

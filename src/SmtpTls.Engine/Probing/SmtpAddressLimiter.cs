@@ -322,6 +322,7 @@ public sealed class SmtpAddressLimiter
         /// <summary>The one instance.</summary>
         public static readonly NoLease Instance = new();
 
+        /// <summary>Nothing to give back.</summary>
         public void Dispose()
         {
         }

@@ -270,6 +270,7 @@ internal sealed class BoundedSmtpStream : Stream
         /// <summary>Whether the time ran out (rather than the caller cancelling).</summary>
         public bool Fired => _timer.IsCancellationRequested;
 
+        /// <summary>Stops the clock and unlinks it from the caller's token.</summary>
         public void Dispose()
         {
             _registration.Dispose();

@@ -19,6 +19,8 @@ internal static class CertificateVariantProbe
     private static readonly ushort[] EcdsaSignatures = { 0x0403, 0x0503, 0x0603, 0x0203 };
     private static readonly ushort[] EdDsaSignatures = { 0x0807, 0x0808 };
 
+    /// <summary>Asks for a certificate per key type (RSA, ECDSA, EdDSA) and with and without SNI.</summary>
+    /// <returns>The certificates found, how many distinct ones, and whether SNI changes which one is sent (null: not found out).</returns>
     public static async Task<(SmtpTlsCertificateVariant[] Variants, int Distinct, bool? SniChanges)> ScanAsync(DeepProbeContext context)
     {
         var tls12 = CipherSuiteCatalog.ForProtocol(SmtpTlsProtocol.Tls12);

@@ -83,6 +83,7 @@ internal static class CipherSuiteCatalog
 /// <summary>One row of the cipher suite catalog.</summary>
 internal sealed class CipherSuiteEntry
 {
+    /// <summary>One row of CipherSuites.tsv.</summary>
     public CipherSuiteEntry(ushort code, string name, string firstProtocol, string keyExchange, string authentication, string encryption, int bits, string mac)
     {
         Code = code;
@@ -96,21 +97,28 @@ internal sealed class CipherSuiteEntry
         WeakReason = Weakness();
     }
 
+    /// <summary>The IANA code.</summary>
     public ushort Code { get; }
 
+    /// <summary>The IANA name.</summary>
     public string Name { get; }
 
     /// <summary>SSLv3, TLSv1, TLSv1.2 or TLSv1.3: the first version that defines the suite.</summary>
     public string FirstProtocol { get; }
 
+    /// <summary>The key exchange (RSA, DHE, ECDHE, ...; "any" for TLS 1.3).</summary>
     public string KeyExchange { get; }
 
+    /// <summary>The server authentication (RSA, ECDSA, ...).</summary>
     public string Authentication { get; }
 
+    /// <summary>The bulk cipher and its mode.</summary>
     public string Encryption { get; }
 
+    /// <summary>The bulk cipher's key length in bits.</summary>
     public int Bits { get; }
 
+    /// <summary>The MAC or, for AEAD suites, AEAD.</summary>
     public string Mac { get; }
 
     /// <summary>Ephemeral key exchange: a stolen server key does not open recorded sessions.</summary>

@@ -9,6 +9,7 @@ internal static class DeepVerdict
     /// <summary>Names listed in a finding before "and N more".</summary>
     private const int MaxNamesListed = 6;
 
+    /// <summary>Turns what the deep scan found into findings.</summary>
     public static void Evaluate(SmtpTlsDeepResult deep, FindingList findings)
     {
         var weak = deep.CipherSuites.Where(s => s.Weak).Select(s => s.Name).Distinct().ToList();

@@ -9,6 +9,7 @@ internal static class OcspStapleReader
 {
     private static readonly string[] ResponderErrors = { "Successful", "MalformedRequest", "InternalError", "TryLater", "Reserved", "SigRequired", "Unauthorized" };
 
+    /// <summary>Reads a stapled OCSP response (RFC 6960): its status, the certificate status and the validity window at <paramref name="now"/>.</summary>
     public static SmtpTlsOcspStaple Read(byte[] der, DateTime now)
     {
         try

@@ -15,6 +15,7 @@ internal static class TlsFeatureProbe
     private const ushort FallbackScsv = 0x5600;
     private const byte InappropriateFallback = 86;
 
+    /// <summary>Finds resumption, renegotiation, compression, fallback SCSV and the other hello features, into <paramref name="result"/>.</summary>
     public static async Task ReadFeaturesAsync(DeepProbeContext context, SmtpTlsDeepResult result)
     {
         var spec = new TlsHelloSpec(SmtpTlsProtocol.Tls12)
