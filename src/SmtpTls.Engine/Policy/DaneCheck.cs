@@ -13,6 +13,7 @@ namespace SmtpTls.Policy;
 /// <summary>The DANE part of the domain check for one MX host: TLSA lookup, comparison with every endpoint's chain, findings.</summary>
 internal static class DaneCheck
 {
+    /// <summary>Looks up the TLSA records of one MX host and compares them with the chain each endpoint presented.</summary>
     public static async Task<SmtpDaneHostResult> CheckAsync(
         string domain,
         string mxHost,
@@ -87,6 +88,7 @@ internal static class DaneCheck
         return result;
     }
 
+    /// <summary>Judges one MX host's DANE result: DNSSEC, usable records, matches, rollover readiness.</summary>
     public static void AddFindings(PolicyFindingList findings, SmtpDaneHostResult result, IReadOnlyList<MxEndpoint> endpoints, IReadOnlyList<string> dnsServers)
     {
         if (result.Dnssec is not null && !DaneDnssec.AddFindings(findings, result, dnsServers))

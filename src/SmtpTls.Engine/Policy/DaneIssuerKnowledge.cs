@@ -20,19 +20,25 @@ internal sealed class DaneIssuerKnowledge
         Source = (string?)element.Attribute("source") ?? string.Empty;
     }
 
+    /// <summary>The CA's name.</summary>
     public string Name { get; }
 
+    /// <summary>The O values its certificates carry.</summary>
     public IReadOnlyList<string> Organizations { get; }
 
+    /// <summary>The CNs of its issuing intermediates, which renewals rotate among.</summary>
     public IReadOnlyList<string> Intermediates { get; }
 
+    /// <summary>The CNs of its roots, the stable anchors for DANE-TA.</summary>
     public IReadOnlyList<string> Roots { get; }
 
     /// <summary>The intermediates renewals are moving to, as text for the finding.</summary>
     public string Successors { get; }
 
+    /// <summary>Where the list of intermediates comes from.</summary>
     public string Source { get; }
 
+    /// <summary>Every entry of the knowledge file, loaded once.</summary>
     public static IReadOnlyList<DaneIssuerKnowledge> Entries => All.Value;
 
     /// <summary>The entry whose intermediate (by CN and O) <paramref name="subject"/> is, or null.</summary>

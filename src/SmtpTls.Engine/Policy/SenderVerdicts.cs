@@ -9,6 +9,7 @@ namespace SmtpTls.Policy;
 /// <summary>What one MX endpoint looks like to a sender: the validated DNS states and what the probe saw.</summary>
 internal sealed class SenderContext
 {
+    /// <summary>Gathers what a sender would know about one MX endpoint.</summary>
     public SenderContext(string domain, DnssecAnswer? mx, SmtpDnssecState mxState, SmtpDaneHostResult host, SmtpDaneEndpointResult endpoint, MxEndpoint probed, CultureInfo culture)
     {
         Domain = domain;
@@ -20,18 +21,25 @@ internal sealed class SenderContext
         Culture = culture;
     }
 
+    /// <summary>The next-hop domain.</summary>
     public string Domain { get; }
 
+    /// <summary>The validated MX answer, or null when it was not validated.</summary>
     public DnssecAnswer? Mx { get; }
 
+    /// <summary>The DNSSEC state of the MX answer.</summary>
     public SmtpDnssecState MxState { get; }
 
+    /// <summary>The DANE result of the MX host (TLSA records and the address answers' states).</summary>
     public SmtpDaneHostResult Host { get; }
 
+    /// <summary>The DANE result of this endpoint (its chain against the TLSA records).</summary>
     public SmtpDaneEndpointResult Endpoint { get; }
 
+    /// <summary>What the probe of this endpoint presented.</summary>
     public MxEndpoint Probed { get; }
 
+    /// <summary>The language of the verdict's reason.</summary>
     public CultureInfo Culture { get; }
 }
 
@@ -52,6 +60,7 @@ internal sealed class SenderContext
 /// </summary>
 internal static class SenderVerdicts
 {
+    /// <summary>The verdict of a sender at security <paramref name="level"/> (dane, dane-only, verify, secure).</summary>
     public static SmtpSenderVerdict Judge(string level, SenderContext c)
     {
         if (c.MxState == SmtpDnssecState.Bogus)
@@ -67,6 +76,7 @@ internal static class SenderVerdicts
         return level is "dane" or "dane-only" ? Dane(level, c) : Pkix(level, c);
     }
 
+    /// <summary>The verdict of a sender that enforces the domain's MTA-STS policy; <paramref name="check"/> is this MX host's check against it, or null.</summary>
     public static SmtpSenderVerdict JudgeMtaSts(SmtpMtaStsMxCheck? check, SenderContext c)
     {
         const string level = "mta-sts";
