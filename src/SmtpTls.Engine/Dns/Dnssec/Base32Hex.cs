@@ -5,6 +5,7 @@ internal static class Base32Hex
 {
     private const string Alphabet = "0123456789abcdefghijklmnopqrstuv";
 
+    /// <summary>Encodes <paramref name="data"/> in lower case, without padding.</summary>
     public static string Encode(byte[] data)
     {
         var text = new System.Text.StringBuilder((data.Length * 8 + 4) / 5);

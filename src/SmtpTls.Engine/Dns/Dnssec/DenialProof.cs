@@ -18,6 +18,7 @@ internal static class DenialProof
     /// <summary>The most NSEC/NSEC3 records whose signatures are checked per answer.</summary>
     public const int MaxProofRecords = 16;
 
+    /// <summary>What a proof showed.</summary>
     public enum Kind
     {
         /// <summary>No valid proof.</summary>
@@ -39,16 +40,20 @@ internal static class DenialProof
         TooManyIterations,
     }
 
+    /// <summary>The outcome of checking one proof.</summary>
     public sealed class Result
     {
+        /// <summary>Keeps the kind and the explanation.</summary>
         public Result(Kind kind, string detail)
         {
             Kind = kind;
             Detail = detail;
         }
 
+        /// <summary>What the proof showed.</summary>
         public Kind Kind { get; }
 
+        /// <summary>English: which records proved it, or why nothing did.</summary>
         public string Detail { get; }
     }
 

@@ -6,6 +6,7 @@ namespace SmtpTls.Dns.Dnssec;
 /// <summary>A validated answer to one question: its records (the final RRset after any CNAMEs), the DNS outcome and the DNSSEC verdict.</summary>
 internal sealed class DnssecAnswer
 {
+    /// <summary>The verdict on one answer.</summary>
     public DnssecAnswer(WireName name, ushort type, DnssecSecurity security, DnssecFailure failure, string detail)
     {
         Name = name;
@@ -15,12 +16,16 @@ internal sealed class DnssecAnswer
         Detail = detail;
     }
 
+    /// <summary>The name asked.</summary>
     public WireName Name { get; }
 
+    /// <summary>The type asked (see <see cref="RecordType"/>).</summary>
     public ushort Type { get; }
 
+    /// <summary>Secure, Insecure, Bogus or Indeterminate (RFC 4033 §5).</summary>
     public DnssecSecurity Security { get; }
 
+    /// <summary>Why the answer is Bogus or Indeterminate; None otherwise.</summary>
     public DnssecFailure Failure { get; }
 
     /// <summary>English: how the verdict was reached or where the chain broke.</summary>

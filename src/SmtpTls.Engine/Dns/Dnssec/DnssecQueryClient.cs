@@ -23,6 +23,10 @@ internal sealed class DnssecQueryClient
     private readonly TimeSpan _timeout;
     private readonly int _attempts;
 
+    /// <summary>A client for one server.</summary>
+    /// <param name="server">The DNS server to ask.</param>
+    /// <param name="timeout">The bound on each attempt.</param>
+    /// <param name="retries">How often a lost UDP answer is asked again.</param>
     public DnssecQueryClient(IPEndPoint server, TimeSpan timeout, int retries)
     {
         _server = server;

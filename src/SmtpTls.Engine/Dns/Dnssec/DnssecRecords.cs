@@ -6,6 +6,7 @@ namespace SmtpTls.Dns.Dnssec;
 /// <summary>The RRSIG RDATA (RFC 4034 section 3.1).</summary>
 internal sealed class RrsigData
 {
+    /// <summary>Decodes the RDATA of an RRSIG record.</summary>
     private RrsigData(WireRecord record)
     {
         var d = record.Rdata;
@@ -26,28 +27,35 @@ internal sealed class RrsigData
 
     public WireRecord Record { get; }
 
+    /// <summary>The type of the RRset the signature covers.</summary>
     public ushort TypeCovered { get; }
 
     public byte Algorithm { get; }
 
+    /// <summary>The owner's label count without a leading wildcard: fewer than the owner has means a wildcard expansion.</summary>
     public byte Labels { get; }
 
+    /// <summary>The TTL the signed records had in the zone (the canonical form uses it).</summary>
     public uint OriginalTtl { get; }
 
     /// <summary>Seconds since 1970 modulo 2^32 (serial number arithmetic, RFC 4034 section 3.1.5).</summary>
     public uint Expiration { get; }
 
+    /// <summary>The start of the validity period, in the same serial form as <see cref="Expiration"/>.</summary>
     public uint Inception { get; }
 
     public ushort KeyTag { get; }
 
+    /// <summary>The zone whose key made the signature.</summary>
     public WireName Signer { get; }
 
     /// <summary>How many RDATA bytes come before the signature (the part that is itself signed).</summary>
     public int SignedPrefixLength { get; }
 
+    /// <summary>The signature bytes.</summary>
     public byte[] Signature { get; }
 
+    /// <summary>The RRSIG data of <paramref name="record"/>; null when it is no RRSIG or its RDATA is malformed.</summary>
     public static RrsigData? TryRead(WireRecord record)
     {
         if (record.Type != RecordType.Rrsig || record.Rdata.Length < 20)
@@ -68,6 +76,7 @@ internal sealed class RrsigData
     /// <summary>The expiration as a time near <paramref name="now"/> (serial arithmetic: the 32-bit value wraps in 2106).</summary>
     public DateTimeOffset ExpirationNear(DateTimeOffset now) => Near(Expiration, now);
 
+    /// <summary>The inception as a time near <paramref name="now"/> (serial arithmetic).</summary>
     public DateTimeOffset InceptionNear(DateTimeOffset now) => Near(Inception, now);
 
     internal static uint U32(byte[] d, int o) => (uint)((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]);
@@ -99,10 +108,12 @@ internal sealed class DnskeyData
 
     public ushort Flags { get; }
 
+    /// <summary>Always 3 in a valid key (RFC 4034 §2.1.2).</summary>
     public byte Protocol { get; }
 
     public byte Algorithm { get; }
 
+    /// <summary>The key in the algorithm's wire form.</summary>
     public byte[] PublicKey { get; }
 
     public ushort KeyTag { get; }
@@ -116,6 +127,7 @@ internal sealed class DnskeyData
     /// <summary>The Secure Entry Point flag (a KSK by convention).</summary>
     public bool IsSecureEntryPoint => (Flags & 0x0001) != 0;
 
+    /// <summary>The DNSKEY data of <paramref name="record"/>; null when it is no DNSKEY or too short.</summary>
     public static DnskeyData? TryRead(WireRecord record) =>
         record.Type == RecordType.Dnskey && record.Rdata.Length >= 5 ? new DnskeyData(record) : null;
 
@@ -136,6 +148,7 @@ internal sealed class DnskeyData
 /// <summary>The DS RDATA (RFC 4034 section 5.1).</summary>
 internal sealed class DsData
 {
+    /// <summary>A DS record's data (also the form of a configured trust anchor).</summary>
     public DsData(ushort keyTag, byte algorithm, byte digestType, byte[] digest)
     {
         KeyTag = keyTag;
@@ -148,10 +161,13 @@ internal sealed class DsData
 
     public byte Algorithm { get; }
 
+    /// <summary>The digest algorithm (2: SHA-256, 4: SHA-384).</summary>
     public byte DigestType { get; }
 
+    /// <summary>The digest of the child's DNSKEY.</summary>
     public byte[] Digest { get; }
 
+    /// <summary>The DS data of <paramref name="record"/>; null when it is no DS or too short.</summary>
     public static DsData? TryRead(WireRecord record)
     {
         if (record.Type != RecordType.Ds || record.Rdata.Length < 5)
@@ -180,10 +196,12 @@ internal sealed class NsecData
 
     public WireRecord Record { get; }
 
+    /// <summary>The next owner name in the zone's canonical order.</summary>
     public WireName Next { get; }
 
     public HashSet<ushort> Types { get; }
 
+    /// <summary>The NSEC data of <paramref name="record"/>; null when it is no NSEC or malformed.</summary>
     public static NsecData? TryRead(WireRecord record)
     {
         if (record.Type != RecordType.Nsec)
@@ -215,6 +233,7 @@ internal sealed class Nsec3Data
 
     public WireRecord Record { get; }
 
+    /// <summary>The hash algorithm (1: SHA-1, the only one defined).</summary>
     public byte HashAlgorithm { get; private set; }
 
     public byte Flags { get; private set; }
@@ -222,10 +241,13 @@ internal sealed class Nsec3Data
     /// <summary>The Opt-Out flag (RFC 5155 section 3.1.2.1): unsigned delegations may lie in the span.</summary>
     public bool OptOut => (Flags & 0x01) != 0;
 
+    /// <summary>Extra hash iterations (RFC 9276 asks for 0; validators may treat many as insecure).</summary>
     public ushort Iterations { get; private set; }
 
+    /// <summary>The salt appended before hashing.</summary>
     public byte[] Salt { get; private set; } = Array.Empty<byte>();
 
+    /// <summary>The next hashed owner name in hash order.</summary>
     public byte[] NextHashed { get; private set; } = Array.Empty<byte>();
 
     public HashSet<ushort> Types { get; private set; } = new();
@@ -233,6 +255,7 @@ internal sealed class Nsec3Data
     /// <summary>The owner's first label decoded from base32hex: the hash this record stands for; null when it is not valid base32hex.</summary>
     public byte[]? OwnerHash { get; private set; }
 
+    /// <summary>The NSEC3 data of <paramref name="record"/>; null when it is no NSEC3 or malformed.</summary>
     public static Nsec3Data? TryRead(WireRecord record)
     {
         var d = record.Rdata;

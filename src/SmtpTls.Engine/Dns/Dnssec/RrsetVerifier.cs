@@ -13,11 +13,13 @@ internal static class RrsetVerifier
     /// <summary>The most RRSIGs tried per RRset and keys per RRSIG (key tags collide): bounds the work a hostile answer can cause.</summary>
     public const int MaxSignaturesTried = 8;
 
+    /// <summary>The most keys tried for one RRSIG (the key tag is a 16-bit hash and collides).</summary>
     public const int MaxKeysPerSignature = 4;
 
     /// <summary>The outcome: the signature that verified (the latest-expiring one), or why none did.</summary>
     public sealed class Outcome
     {
+        /// <summary>Keeps the outcome.</summary>
         public Outcome(RrsigData? signature, DnssecFailure failure, string detail)
         {
             Signature = signature;
@@ -25,15 +27,20 @@ internal static class RrsetVerifier
             Detail = detail;
         }
 
+        /// <summary>The signature that verified, or null.</summary>
         public RrsigData? Signature { get; }
 
+        /// <summary>Why none verified; None when one did.</summary>
         public DnssecFailure Failure { get; }
 
+        /// <summary>English: the verified signature's key, or the reason none verified.</summary>
         public string Detail { get; }
 
+        /// <summary>Whether a signature verified.</summary>
         public bool IsValid => Signature is not null;
     }
 
+    /// <summary>Verifies the RRset against its signatures and the zone's keys, bounded by <see cref="MaxSignaturesTried"/> and <see cref="MaxKeysPerSignature"/>.</summary>
     public static Outcome Verify(
         IReadOnlyList<WireRecord> rrset,
         IEnumerable<WireRecord> candidates,

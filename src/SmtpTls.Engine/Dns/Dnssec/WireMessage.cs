@@ -19,25 +19,34 @@ internal sealed class WireMessage
     {
     }
 
+    /// <summary>The message id, which must match the query's.</summary>
     public ushort Id { get; private set; }
 
+    /// <summary>The QR bit.</summary>
     public bool IsResponse { get; private set; }
 
+    /// <summary>The TC bit: the answer did not fit, ask again over TCP.</summary>
     public bool Truncated { get; private set; }
 
+    /// <summary>The AD bit; the validation does not rely on it, it checks the signatures itself.</summary>
     public bool AuthenticatedData { get; private set; }
 
+    /// <summary>The CD bit as the message carries it (the module's queries set it, so that a validating resolver hands over even data it finds bogus, to be judged here).</summary>
     public bool CheckingDisabled { get; private set; }
 
     /// <summary>The response code, with the EDNS extension bits when an OPT record came.</summary>
     public int ResponseCode { get; private set; }
 
+    /// <summary>The name of the question section, or null when there is none.</summary>
     public WireName? QuestionName { get; private set; }
 
+    /// <summary>The type of the question section.</summary>
     public ushort QuestionType { get; private set; }
 
+    /// <summary>The answer section.</summary>
     public List<WireRecord> Answers { get; } = new();
 
+    /// <summary>The authority section (NSEC/NSEC3 proofs, SOA).</summary>
     public List<WireRecord> Authority { get; } = new();
 
     /// <summary>The additional section without the OPT pseudo-record.</summary>

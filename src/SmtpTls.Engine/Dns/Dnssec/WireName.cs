@@ -25,6 +25,7 @@ internal sealed class WireName : IEquatable<WireName>
 
     private readonly byte[][] _labels;
 
+    /// <summary>A name of <paramref name="labels"/>, leftmost first, original case kept.</summary>
     public WireName(IReadOnlyList<byte[]> labels)
     {
         _labels = labels.ToArray();
@@ -185,6 +186,7 @@ internal sealed class WireName : IEquatable<WireName>
         return n;
     }
 
+    /// <summary>Equal names compare without ASCII case (RFC 4343).</summary>
     public bool Equals(WireName? other) => other is not null && other._labels.Length == _labels.Length && CommonSuffixLabels(this, other) == _labels.Length;
 
     public override bool Equals(object? obj) => Equals(obj as WireName);

@@ -10,6 +10,13 @@ namespace SmtpTls.Dns.Dnssec;
 /// </summary>
 internal sealed class WireRecord
 {
+    /// <summary>A record as received.</summary>
+    /// <param name="owner">The owner name.</param>
+    /// <param name="type">The record type.</param>
+    /// <param name="class">The class (1: IN).</param>
+    /// <param name="ttl">The TTL as received.</param>
+    /// <param name="rdata">The RDATA, names expanded.</param>
+    /// <param name="rdataNames">Where names lie in the RDATA (they are lower-cased for the canonical form); null: none.</param>
     public WireRecord(WireName owner, ushort type, ushort @class, uint ttl, byte[] rdata, IReadOnlyList<(int Offset, int Length)>? rdataNames = null)
     {
         Owner = owner;
@@ -20,12 +27,16 @@ internal sealed class WireRecord
         RdataNames = rdataNames ?? Array.Empty<(int, int)>();
     }
 
+    /// <summary>The owner name.</summary>
     public WireName Owner { get; }
 
+    /// <summary>The record type (see <see cref="RecordType"/>).</summary>
     public ushort Type { get; }
 
+    /// <summary>The class (1: IN).</summary>
     public ushort Class { get; }
 
+    /// <summary>The TTL as received.</summary>
     public uint Ttl { get; }
 
     /// <summary>The RDATA, names uncompressed.</summary>
