@@ -25,11 +25,13 @@ internal sealed class RrsigData
         Record = record;
     }
 
+    /// <summary>The record the data was read from.</summary>
     public WireRecord Record { get; }
 
     /// <summary>The type of the RRset the signature covers.</summary>
     public ushort TypeCovered { get; }
 
+    /// <summary>The signing algorithm (8: RSA/SHA-256, 13: ECDSA P-256, 15: Ed25519, ...).</summary>
     public byte Algorithm { get; }
 
     /// <summary>The owner's label count without a leading wildcard: fewer than the owner has means a wildcard expansion.</summary>
@@ -44,6 +46,7 @@ internal sealed class RrsigData
     /// <summary>The start of the validity period, in the same serial form as <see cref="Expiration"/>.</summary>
     public uint Inception { get; }
 
+    /// <summary>The key tag of the signing key (RFC 4034 Appendix B).</summary>
     public ushort KeyTag { get; }
 
     /// <summary>The zone whose key made the signature.</summary>
@@ -104,18 +107,22 @@ internal sealed class DnskeyData
         Record = record;
     }
 
+    /// <summary>The record the data was read from.</summary>
     public WireRecord Record { get; }
 
+    /// <summary>The flag bits (Zone Key, REVOKE, Secure Entry Point).</summary>
     public ushort Flags { get; }
 
     /// <summary>Always 3 in a valid key (RFC 4034 §2.1.2).</summary>
     public byte Protocol { get; }
 
+    /// <summary>The key's algorithm.</summary>
     public byte Algorithm { get; }
 
     /// <summary>The key in the algorithm's wire form.</summary>
     public byte[] PublicKey { get; }
 
+    /// <summary>The key tag computed from the RDATA (RFC 4034 Appendix B).</summary>
     public ushort KeyTag { get; }
 
     /// <summary>The Zone Key flag (bit 7): only zone keys may verify RRSIGs (RFC 4034 section 2.1.1).</summary>
@@ -157,8 +164,10 @@ internal sealed class DsData
         Digest = digest;
     }
 
+    /// <summary>The key tag of the child key the digest is of.</summary>
     public ushort KeyTag { get; }
 
+    /// <summary>The algorithm of that key.</summary>
     public byte Algorithm { get; }
 
     /// <summary>The digest algorithm (2: SHA-256, 4: SHA-384).</summary>
@@ -194,11 +203,13 @@ internal sealed class NsecData
         Types = types;
     }
 
+    /// <summary>The record the data was read from.</summary>
     public WireRecord Record { get; }
 
     /// <summary>The next owner name in the zone's canonical order.</summary>
     public WireName Next { get; }
 
+    /// <summary>The types that exist at the owner name (the type bitmap).</summary>
     public HashSet<ushort> Types { get; }
 
     /// <summary>The NSEC data of <paramref name="record"/>; null when it is no NSEC or malformed.</summary>
@@ -231,11 +242,13 @@ internal sealed class Nsec3Data
         Record = record;
     }
 
+    /// <summary>The record the data was read from.</summary>
     public WireRecord Record { get; }
 
     /// <summary>The hash algorithm (1: SHA-1, the only one defined).</summary>
     public byte HashAlgorithm { get; private set; }
 
+    /// <summary>The flag bits (only Opt-Out is defined).</summary>
     public byte Flags { get; private set; }
 
     /// <summary>The Opt-Out flag (RFC 5155 section 3.1.2.1): unsigned delegations may lie in the span.</summary>
@@ -250,6 +263,7 @@ internal sealed class Nsec3Data
     /// <summary>The next hashed owner name in hash order.</summary>
     public byte[] NextHashed { get; private set; } = Array.Empty<byte>();
 
+    /// <summary>The types that exist at the original owner name (the type bitmap).</summary>
     public HashSet<ushort> Types { get; private set; } = new();
 
     /// <summary>The owner's first label decoded from base32hex: the hash this record stands for; null when it is not valid base32hex.</summary>
