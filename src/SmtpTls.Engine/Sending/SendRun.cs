@@ -363,7 +363,7 @@ internal sealed class SendRun
                 LocalizedText.Format("Send.Error.OAuthTokenRejected", _culture, _request.Endpoint, oauth.UserName, mechanism.MechanismName, reply, status),
                 reply,
                 ex,
-                reply is null ? null : SmtpFailure.Said(SmtpSendErrorId.OAuthTokenRejected, reply, resolveText));
+                string.IsNullOrEmpty(resolveText) ? null : SmtpFailure.Said(SmtpSendErrorId.OAuthTokenRejected, reply ?? string.Empty, resolveText));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
