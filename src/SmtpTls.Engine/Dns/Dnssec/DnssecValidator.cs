@@ -25,6 +25,9 @@ internal sealed class DnssecValidator
     /// <summary>The most queries one instance sends (all names of one domain check together).</summary>
     public const int DefaultMaxQueries = 300;
 
+    /// <summary>How long one instance may keep asking (all names of one check); queries after that are not sent.</summary>
+    public static readonly TimeSpan DefaultTimeBudget = TimeSpan.FromSeconds(30);
+
     /// <summary>The most CNAMEs followed from a question to its answer.</summary>
     public const int MaxCnameHops = 8;
 
@@ -34,10 +37,13 @@ internal sealed class DnssecValidator
     private readonly int _maxQueries;
     private readonly ConcurrentDictionary<(WireName, ushort), Lazy<Task<(WireMessage?, string?)>>> _responses = new();
     private readonly ConcurrentDictionary<WireName, Lazy<Task<DnssecZone>>> _zones = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TimeSpan _timeBudget;
     private int _queries;
 
-    public DnssecValidator(DnssecQueryClient client, SmtpDnssecTrustAnchor anchor, Func<DateTimeOffset>? now = null, int maxQueries = DefaultMaxQueries)
+    public DnssecValidator(DnssecQueryClient client, SmtpDnssecTrustAnchor anchor, Func<DateTimeOffset>? now = null, int maxQueries = DefaultMaxQueries, TimeSpan? timeBudget = null)
     {
+        _timeBudget = timeBudget ?? DefaultTimeBudget;
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _anchor = anchor ?? throw new ArgumentNullException(nameof(anchor));
         _now = now ?? (() => DateTimeOffset.UtcNow);
@@ -63,7 +69,7 @@ internal sealed class DnssecValidator
         {
             if (response is null)
             {
-                return Final(name, type, DnssecSecurity.Indeterminate, DnssecFailure.LookupFailed, error ?? "no answer", error is not null && error.StartsWith("no answer", StringComparison.Ordinal) ? SmtpDnsStatus.Timeout : SmtpDnsStatus.Error);
+                return Final(name, type, DnssecSecurity.Indeterminate, FailureOf(error), error ?? "no answer", error is not null && error.StartsWith("no answer", StringComparison.Ordinal) ? SmtpDnsStatus.Timeout : SmtpDnsStatus.Error);
             }
 
             var zone = await ZoneForAsync(current, cancellationToken).ConfigureAwait(false);
@@ -162,6 +168,16 @@ internal sealed class DnssecValidator
             return DnssecZone.Indeterminate(WireName.Root, DnssecFailure.UnsupportedAlgorithm, "the trust anchor (" + _anchor.Source + ") uses no supported algorithm");
         }
 
+        // A resolver that passes no DNSKEY or no RRSIG for the root passes no DNSSEC data at all: nothing can be
+        // judged (NotValidated). Below the root the same absence, behind a DS record, is a broken chain (Bogus).
+        var (response, _) = await AskAsync(WireName.Root, RecordType.Dnskey, cancellationToken).ConfigureAwait(false);
+        if (response is not null && response.ResponseCode == 0 &&
+            (!response.Answers.Any(r => r.Type == RecordType.Dnskey && r.Owner.Equals(WireName.Root)) ||
+             !response.Answers.Any(r => r.Type == RecordType.Rrsig && r.Owner.Equals(WireName.Root))))
+        {
+            return DnssecZone.Indeterminate(WireName.Root, DnssecFailure.LookupFailed, _client.ServerText + " returned no DNSKEY records with signatures for the root: it passes no DNSSEC data");
+        }
+
         return await KeysFromAsync(WireName.Root, digests, keys, "the trust anchor (" + _anchor.Source + ")", cancellationToken).ConfigureAwait(false);
     }
 
@@ -170,7 +186,7 @@ internal sealed class DnssecValidator
         var (response, error) = await AskAsync(child, RecordType.Ds, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
-            return DnssecZone.Indeterminate(child, DnssecFailure.LookupFailed, "DS " + child + ": " + error);
+            return DnssecZone.Indeterminate(child, FailureOf(error), "DS " + child + ": " + error);
         }
 
         if (response.ResponseCode != 0 && response.ResponseCode != 3)
@@ -217,7 +233,7 @@ internal sealed class DnssecValidator
         var (response, error) = await AskAsync(zone, RecordType.Dnskey, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
-            return DnssecZone.Indeterminate(zone, DnssecFailure.LookupFailed, "DNSKEY " + zone + ": " + error);
+            return DnssecZone.Indeterminate(zone, FailureOf(error), "DNSKEY " + zone + ": " + error);
         }
 
         if (response.ResponseCode != 0)
@@ -278,13 +294,24 @@ internal sealed class DnssecValidator
         {
             if (Interlocked.Increment(ref _queries) > _maxQueries)
             {
-                return Task.FromResult<(WireMessage?, string?)>((null, "the limit of " + _maxQueries + " DNS queries per check was reached"));
+                return Task.FromResult<(WireMessage?, string?)>((null, LimitPrefix + " of " + _maxQueries + " DNS queries per check was reached"));
+            }
+
+            if (_clock.Elapsed > _timeBudget)
+            {
+                return Task.FromResult<(WireMessage?, string?)>((null, LimitPrefix + " of " + _timeBudget.TotalSeconds + " s for DNSSEC validation per check was reached"));
             }
 
             return _client.QueryAsync(key.Item1, key.Item2, cancellationToken);
         }));
         return await lazy.Value.ConfigureAwait(false);
     }
+
+    private const string LimitPrefix = "the limit";
+
+    /// <summary>Why no answer came: a bound of this validator, or the resolver.</summary>
+    private static DnssecFailure FailureOf(string? error) =>
+        error is not null && error.StartsWith(LimitPrefix, StringComparison.Ordinal) ? DnssecFailure.LimitReached : DnssecFailure.LookupFailed;
 
     private static DnssecAnswer Final(WireName name, ushort type, DnssecSecurity security, DnssecFailure failure, string detail, SmtpDnsStatus status) =>
         new(name, type, security, failure, detail) { Status = status };

@@ -33,4 +33,31 @@ public class DnssecValidatorFailureTests
             Assert.Equal("LookupFailed", answer.Reason);
         }
     }
+
+    [Fact]
+    public async Task AResolverThatPassesNoDnssecRecords_GivesNotValidated_NotBogus()
+    {
+        // NOERROR without DNSKEY or RRSIG for the root: a resolver that strips DNSSEC data, not a broken chain.
+        using var server = FakeDnsServer.Answering(0, authenticData: false);
+        var answer = await new SmtpDnssecValidator(new SmtpDnsResolver(server.Endpoint), SmtpDnssecTrustAnchor.IanaRoot).QueryAsync("mx.example.net", "A");
+
+        Assert.Equal("NotValidated", answer.State);
+        Assert.Equal("LookupFailed", answer.Reason);
+        Assert.Contains("passes no DNSSEC data", answer.Detail);
+        Assert.Equal("Ok", answer.DnsStatus);
+    }
+
+    [Fact]
+    public async Task TheQueryLimit_StopsValidation_WithLimitReached()
+    {
+        using var server = FakeDnsServer.Answering(0, authenticData: false);
+        var client = new SmtpTls.Dns.Dnssec.DnssecQueryClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, server.Port), System.TimeSpan.FromSeconds(2), 0);
+        var validator = new SmtpTls.Dns.Dnssec.DnssecValidator(client, SmtpDnssecTrustAnchor.IanaRoot, maxQueries: 1);
+
+        var answer = await validator.QueryAsync(SmtpTls.Dns.Dnssec.WireName.Parse("mx.example.net"), SmtpTls.Dns.Dnssec.RecordType.A, default);
+
+        Assert.Equal(SmtpTls.Dns.Dnssec.DnssecSecurity.Indeterminate, answer.Security);
+        Assert.Equal(SmtpTls.Dns.Dnssec.DnssecFailure.LimitReached, answer.Failure);
+        Assert.Equal(1, server.QueryCount);
+    }
 }
