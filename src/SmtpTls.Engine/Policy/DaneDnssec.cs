@@ -228,16 +228,5 @@ internal static class DaneDnssec
         }
     }
 
-    private static DnssecAnswer Worse(DnssecAnswer a, DnssecAnswer b)
-    {
-        static int Rank(DnssecSecurity s) => s switch
-        {
-            DnssecSecurity.Secure => 0,
-            DnssecSecurity.Insecure => 1,
-            DnssecSecurity.Indeterminate => 2,
-            _ => 3,
-        };
-
-        return Rank(b.Security) > Rank(a.Security) ? b : a;
-    }
+    private static DnssecAnswer Worse(DnssecAnswer a, DnssecAnswer b) => b.Security.Weakness() > a.Security.Weakness() ? b : a;
 }

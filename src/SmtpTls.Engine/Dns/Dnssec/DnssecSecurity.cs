@@ -15,3 +15,16 @@ internal enum DnssecSecurity
     /// <summary>A chain should exist but the data does not verify.</summary>
     Bogus = 3,
 }
+
+/// <summary>The order of <see cref="DnssecSecurity"/> values by weakness, for combining the links of a chain.</summary>
+internal static class DnssecSecurityOrder
+{
+    /// <summary>Bogus over Indeterminate over Insecure over Secure: a chain is as strong as its weakest link.</summary>
+    public static int Weakness(this DnssecSecurity security) => security switch
+    {
+        DnssecSecurity.Secure => 0,
+        DnssecSecurity.Insecure => 1,
+        DnssecSecurity.Indeterminate => 2,
+        _ => 3,
+    };
+}

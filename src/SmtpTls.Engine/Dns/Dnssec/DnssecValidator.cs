@@ -319,15 +319,7 @@ internal sealed class DnssecValidator
     /// <summary>The chain is as strong as its weakest link: Bogus over Indeterminate over Insecure over Secure.</summary>
     private static void Combine(ref DnssecSecurity worst, ref DnssecFailure failure, ref string detail, DnssecSecurity security, DnssecFailure newFailure, string newDetail)
     {
-        static int Rank(DnssecSecurity s) => s switch
-        {
-            DnssecSecurity.Secure => 0,
-            DnssecSecurity.Insecure => 1,
-            DnssecSecurity.Indeterminate => 2,
-            _ => 3,
-        };
-
-        if (Rank(security) > Rank(worst))
+        if (security.Weakness() > worst.Weakness())
         {
             worst = security;
             failure = newFailure;
