@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTls.Diagnostics;
 using SmtpTls.Dns;
 using SmtpTls.Dns.Dnssec;
 using SmtpTls.Localization;
@@ -43,8 +44,19 @@ internal static class DaneDnssec
     /// <summary>Validates the TLSA, A and AAAA answers of one MX host and records their states on <paramref name="result"/>; returns the TLSA answer.</summary>
     public static async Task<DnssecAnswer> ValidateHostAsync(DnssecValidator validator, SmtpDaneHostResult result, CancellationToken cancellationToken)
     {
-        var host = WireName.Parse(result.MxHost);
-        var tlsaTask = validator.QueryAsync(WireName.Parse(result.TlsaName), RecordType.Tlsa, cancellationToken);
+        // The MX host comes from DNS: a name near 255 bytes has no valid TLSA name, which is this host's reason, not the domain's failure.
+        if (!TryWireName(result.MxHost, out var host, out var hostError) || !TryWireName(result.TlsaName, out var tlsaName, out hostError))
+        {
+            var unusable = new DnssecAnswer(WireName.Root, RecordType.Tlsa, DnssecSecurity.Indeterminate, DnssecFailure.LookupFailed, hostError);
+            result.Dnssec = SmtpDnssecValidator.StateOf(unusable.Security).ToString();
+            result.DnssecReason = unusable.Failure.ToString();
+            result.DnssecDetail = unusable.Detail;
+            result.AddressDnssec = result.Dnssec;
+            result.AddressAnswer = unusable;
+            return unusable;
+        }
+
+        var tlsaTask = validator.QueryAsync(tlsaName, RecordType.Tlsa, cancellationToken);
         var aTask = validator.QueryAsync(host, RecordType.A, cancellationToken);
         var aaaaTask = validator.QueryAsync(host, RecordType.Aaaa, cancellationToken);
         await Task.WhenAll(tlsaTask, aTask, aaaaTask).ConfigureAwait(false);
@@ -60,6 +72,23 @@ internal static class DaneDnssec
         result.AddressDnssec = SmtpDnssecValidator.StateOf(address.Security).ToString();
         result.AddressAnswer = address;
         return tlsa;
+    }
+
+    /// <summary>Reads a host or TLSA name from DNS as a wire name; false, with the reason (control characters made visible), when DNS cannot hold it.</summary>
+    private static bool TryWireName(string? name, out WireName wireName, out string error)
+    {
+        try
+        {
+            wireName = WireName.Parse(name ?? string.Empty);
+            error = string.Empty;
+            return true;
+        }
+        catch (FormatException ex)
+        {
+            wireName = WireName.Root;
+            error = VisibleText.Escape("'" + name + "' is not a DNS name that can be validated: " + ex.Message)!;
+            return false;
+        }
     }
 
     /// <summary>The TLSA records of a validated answer.</summary>
