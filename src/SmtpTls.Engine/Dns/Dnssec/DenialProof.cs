@@ -260,17 +260,6 @@ internal static class DenialProof
         return value;
     }
 
-    private static int Compare(byte[] a, byte[] b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return a[i].CompareTo(b[i]);
-            }
-        }
-
-        return a.Length.CompareTo(b.Length);
-    }
+    /// <summary>Unsigned byte-wise order, shorter first on a common prefix (RFC 4034 section 6.3, RFC 5155 hash order).</summary>
+    private static int Compare(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b);
 }

@@ -164,19 +164,8 @@ internal static class RrsetVerifier
         return data.ToArray();
     }
 
-    private static int CompareBytes(byte[] a, byte[] b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return a[i].CompareTo(b[i]);
-            }
-        }
-
-        return a.Length.CompareTo(b.Length);
-    }
+    /// <summary>Unsigned byte-wise order, shorter first on a common prefix (RFC 4034 section 6.3, RFC 5155 hash order).</summary>
+    private static int CompareBytes(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b);
 
     /// <summary>Keeps the most telling failure: an invalid signature says more than a missing key, which says more than none at all.</summary>
     private static void Worse(ref DnssecFailure current, ref string detail, DnssecFailure candidate, string candidateDetail)
