@@ -7,6 +7,7 @@ using Xunit;
 namespace SmtpTls.Tests.Policy;
 
 /// <summary>The rollover and signature-lifetime rules on Secure TLSA records, and the issuer data behind them.</summary>
+[Trait("Against", "Unit")]
 public class DaneDnssecFindingsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Dns.Dnssec;
 
+[Trait("Against", "Unit")]
 public class DnssecTrustAnchorTests
 {
     // The root KSKs as DNSKEY records, from Debian's dns-root-data 2024071801 (/usr/share/dns/root.key),

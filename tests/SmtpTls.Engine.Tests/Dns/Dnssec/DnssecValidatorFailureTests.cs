@@ -6,6 +6,7 @@ using Xunit;
 namespace SmtpTls.Tests.Dns.Dnssec;
 
 /// <summary>What the validator says when it cannot validate: NotValidated with a reason, never an exception or a hang.</summary>
+[Trait("Against", "Scripted")]
 public class DnssecValidatorFailureTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace SmtpTls.Tests.Dns.Dnssec;
 
+[Trait("Against", "Unit")]
 public class WireFormatTests
 {
     [Fact]
