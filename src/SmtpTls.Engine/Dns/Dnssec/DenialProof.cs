@@ -160,8 +160,26 @@ internal static class DenialProof
             return new Result(Kind.TooManyIterations, "the NSEC3 records of " + zone + " use more than " + MaxNsec3Iterations + " iterations (RFC 9276): treated as unsigned");
         }
 
+        // One answer proves with one NSEC3 chain (RFC 5155 section 7.2: a zone's chain has one set of
+        // parameters). Records with other salts or iterations are left out, and every name is hashed
+        // once: a hostile answer mixing many parameter sets would otherwise multiply the hashing work
+        // (CVE-2023-50868, the NSEC3 closest-encloser CPU exhaustion).
+        var chain = nsec3s[0];
+        nsec3s = nsec3s.Where(n => n.Iterations == chain.Iterations && n.Salt.AsSpan().SequenceEqual(chain.Salt)).ToList();
+        var hashes = new Dictionary<WireName, byte[]>();
+        byte[] HashOf(WireName name)
+        {
+            if (!hashes.TryGetValue(name, out var hash))
+            {
+                hash = Hash(name, chain.Salt, chain.Iterations);
+                hashes.Add(name, hash);
+            }
+
+            return hash;
+        }
+
         var what = qname + " " + RecordType.Name(qtype);
-        var match = nsec3s.FirstOrDefault(n => Matches(n, Hash(qname, n)));
+        var match = nsec3s.FirstOrDefault(n => Matches(n, HashOf(qname)));
         if (match is not null)
         {
             if (match.Types.Contains(qtype) || (qtype != RecordType.Cname && match.Types.Contains(RecordType.Cname)))
@@ -180,7 +198,7 @@ internal static class DenialProof
         // Closest encloser proof (RFC 5155 section 8.3): the nearest ancestor that exists, and the next closer name covered.
         for (var ancestor = qname.Parent(); ancestor.IsAtOrBelow(zone); ancestor = ancestor.Parent())
         {
-            if (!nsec3s.Any(n => Matches(n, Hash(ancestor, n))))
+            if (!nsec3s.Any(n => Matches(n, HashOf(ancestor))))
             {
                 if (ancestor.Equals(zone))
                 {
@@ -191,7 +209,7 @@ internal static class DenialProof
             }
 
             var nextCloser = qname.Suffix(ancestor.LabelCount + 1);
-            var covering = nsec3s.FirstOrDefault(n => Covers(n, Hash(nextCloser, n)));
+            var covering = nsec3s.FirstOrDefault(n => Covers(n, HashOf(nextCloser)));
             if (covering is null)
             {
                 return new Result(Kind.Failed, "no NSEC3 record covers the next closer name " + nextCloser);
@@ -208,7 +226,7 @@ internal static class DenialProof
             }
 
             var wildcard = ancestor.WildcardChild();
-            var wildcardMatch = nsec3s.FirstOrDefault(n => Matches(n, Hash(wildcard, n)));
+            var wildcardMatch = nsec3s.FirstOrDefault(n => Matches(n, HashOf(wildcard)));
             if (wildcardMatch is not null)
             {
                 return wildcardMatch.Types.Contains(qtype) || wildcardMatch.Types.Contains(RecordType.Cname)
@@ -216,7 +234,7 @@ internal static class DenialProof
                     : new Result(Kind.NoData, "NSEC3 proves the wildcard " + wildcard + " has no " + RecordType.Name(qtype));
             }
 
-            return nsec3s.Any(n => Covers(n, Hash(wildcard, n)))
+            return nsec3s.Any(n => Covers(n, HashOf(wildcard)))
                 ? new Result(Kind.NameError, "NSEC3 proves " + qname + " does not exist")
                 : new Result(Kind.Failed, "no NSEC3 record proves the absence of the wildcard " + wildcard);
         }

@@ -79,6 +79,50 @@ public class LdnsSignedZoneTests
         Assert.True(DenialProof.ProvesWildcardExpansion(WireName.Parse("x.wild.example.test"), wildcardSignature.Labels, zone, authority, DateTimeOffset.UtcNow));
     }
 
+    [Fact]
+    public void AnNsec3ProofUsesTheParametersOfOneChain_RecordsWithAnotherSaltAreNotHashed()
+    {
+        // The same zone and key, signed twice with two NSEC3 salts: two complete, validly signed chains.
+        var (first, second) = SignedZoneTwice("aa", "bb");
+        var zone = ZoneOf(first);
+        var chainA = Nsec3Authority(first);
+        var chainB = Nsec3Authority(second);
+        var nope = WireName.Parse("nope.example.test");
+
+        // Either chain alone proves the name error.
+        Assert.Equal(DenialProof.Kind.NameError, DenialProof.Prove(nope, RecordType.A, zone, chainA, DateTimeOffset.UtcNow).Kind);
+        Assert.Equal(DenialProof.Kind.NameError, DenialProof.Prove(nope, RecordType.A, zone, chainB, DateTimeOffset.UtcNow).Kind);
+
+        // One record of chain B ahead of chain A: the proof is judged with chain B's parameters only, so
+        // chain A's records are not hashed (a hostile answer cannot multiply the work with many salts),
+        // and one record of B proves nothing.
+        var oneOfB = chainB.Where(r => r.Type == RecordType.Nsec3).Take(1).ToList();
+        var mixed = oneOfB.Concat(chainB.Where(r => r.Type == RecordType.Rrsig && oneOfB.Any(n => n.Owner.Equals(r.Owner)))).Concat(chainA).ToList();
+        Assert.Equal(DenialProof.Kind.Failed, DenialProof.Prove(nope, RecordType.A, zone, mixed, DateTimeOffset.UtcNow).Kind);
+    }
+
+    private static List<WireRecord> Nsec3Authority(IReadOnlyList<WireRecord> records) =>
+        records.Where(r => r.Type == RecordType.Nsec3 || (r.Type == RecordType.Rrsig && RrsigData.TryRead(r)!.TypeCovered == RecordType.Nsec3)).ToList();
+
+    /// <summary>Signs the zone with one fresh ECDSA key twice, with NSEC3 and two salts.</summary>
+    private static (List<WireRecord> First, List<WireRecord> Second) SignedZoneTwice(string firstSalt, string secondSalt)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "smtptls-ldns-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "zone"), Zone);
+            var key = Run(folder.FullName, "ldns-keygen", "-a", "ECDSAP256SHA256", "example.test").Trim();
+            Run(folder.FullName, "ldns-signzone", "-f", "first", "-n", "-t", "0", "-s", firstSalt, "zone", key);
+            Run(folder.FullName, "ldns-signzone", "-f", "second", "-n", "-t", "0", "-s", secondSalt, "zone", key);
+            List<WireRecord> Read(string file) => File.ReadAllLines(Path.Combine(folder.FullName, file)).Select(Parse).Where(r => r is not null).Select(r => r!).ToList();
+            return (Read("first"), Read("second"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static DnssecZone ZoneOf(IReadOnlyList<WireRecord> records) =>
         DnssecZone.Secure(Apex, records.Where(r => r.Type == RecordType.Dnskey).Select(r => DnskeyData.TryRead(r)!).ToList());
 
