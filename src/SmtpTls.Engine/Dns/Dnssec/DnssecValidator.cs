@@ -41,6 +41,13 @@ internal sealed class DnssecValidator
     private readonly TimeSpan _timeBudget;
     private int _queries;
 
+    /// <summary>A validator asking one resolver, from one trust anchor.</summary>
+    /// <param name="client">The resolver to ask (queries go out with CD set).</param>
+    /// <param name="anchor">The root trust anchor the chain must reach.</param>
+    /// <param name="now">The clock signatures are checked against; null: the system clock (tests pass their own).</param>
+    /// <param name="maxQueries">The most queries this instance sends.</param>
+    /// <param name="timeBudget">How long this instance may keep asking; null: <see cref="DefaultTimeBudget"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="anchor"/> is null.</exception>
     public DnssecValidator(DnssecQueryClient client, SmtpDnssecTrustAnchor anchor, Func<DateTimeOffset>? now = null, int maxQueries = DefaultMaxQueries, TimeSpan? timeBudget = null)
     {
         _timeBudget = timeBudget ?? DefaultTimeBudget;
