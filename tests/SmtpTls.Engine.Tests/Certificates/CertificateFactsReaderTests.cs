@@ -14,6 +14,7 @@ namespace SmtpTls.Tests.Certificates;
 /// BouncyCastle does, and leaves every other shape to BouncyCastle (null), so that no value and no
 /// failure changes with the reader.
 /// </summary>
+[Trait("Against", "Unit")]
 public sealed class CertificateFactsReaderTests
 {
     private static readonly Asn1Tag Rfc822Name = new(TagClass.ContextSpecific, 1);

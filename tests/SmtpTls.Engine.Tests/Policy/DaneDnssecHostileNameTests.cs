@@ -11,6 +11,7 @@ using Xunit;
 namespace SmtpTls.Tests.Policy;
 
 /// <summary>An MX host name from DNS that has no valid TLSA name is that host's NotValidated reason, not an exception that loses the domain's policy.</summary>
+[Trait("Against", "Scripted")]
 public class DaneDnssecHostileNameTests
 {
     [Fact]
