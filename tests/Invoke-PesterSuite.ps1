@@ -35,6 +35,10 @@ function Get-EffectiveTag($test) {
     }
     $tags
 }
+function ConvertTo-XmlSafeText([string] $Text) {
+    if (-not $Text) { return $Text }
+    [regex]::Replace($Text, '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]', { param($match) '\u{0:X4}' -f [int][char]$match.Value })
+}
 try {
     Import-Module $PesterPath -Force
     $configuration = New-PesterConfiguration
@@ -55,6 +59,18 @@ try {
         throw 'Invoke-Pester returned no result object; see the errors above.'
     }
     try {
+        # XML cannot hold most control characters, and tests of hostile servers name or fail with them:
+        # they are written visibly (\u001B) so that the report keeps every test.
+        foreach ($test in $result.Tests) {
+            $test.Name = ConvertTo-XmlSafeText $test.Name
+            $test.ExpandedName = ConvertTo-XmlSafeText $test.ExpandedName
+            $test.ExpandedPath = ConvertTo-XmlSafeText $test.ExpandedPath
+            foreach ($errorRecord in @($test.ErrorRecord | Where-Object { $_ })) {
+                foreach ($property in 'DisplayErrorMessage', 'DisplayStackTrace') {
+                    if ($errorRecord.PSObject.Properties[$property]) { $errorRecord.$property = ConvertTo-XmlSafeText $errorRecord.$property }
+                }
+            }
+        }
         $result | Export-JUnitReport -Path (Join-Path $ResultsDirectory 'pester.xml')
     }
     catch {
