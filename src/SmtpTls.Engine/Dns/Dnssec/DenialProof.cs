@@ -67,11 +67,7 @@ internal static class DenialProof
             return ProveWithNsec(qname, qtype, nsecs);
         }
 
-        var nsec3s = Verified(authority, RecordType.Nsec3, zone, signatures, now)
-            .Select(r => Nsec3Data.TryRead(r))
-            .Where(n => n is not null && n.HashAlgorithm == 1 && n.OwnerHash is not null && n.Record.Owner.Parent().Equals(zone.Name))
-            .Cast<Nsec3Data>()
-            .ToList();
+        var nsec3s = VerifiedNsec3(authority, zone, signatures, now).ToList();
         if (nsec3s.Count > 0)
         {
             return ProveWithNsec3(qname, qtype, zone.Name, nsec3s);
@@ -93,12 +89,32 @@ internal static class DenialProof
             return true;
         }
 
-        var nextCloser = qname.Suffix(signatureLabels + 1);
-        return Verified(authority, RecordType.Nsec3, zone, signatures, now)
-            .Select(r => Nsec3Data.TryRead(r))
-            .Where(n => n is not null && n.HashAlgorithm == 1 && n.OwnerHash is not null && n.Iterations <= MaxNsec3Iterations)
-            .Any(n => Covers(n!, Hash(nextCloser, n!)));
+        var chain = OneChain(VerifiedNsec3(authority, zone, signatures, now).Where(n => n.Iterations <= MaxNsec3Iterations).ToList());
+        if (chain.Count == 0)
+        {
+            return false;
+        }
+
+        var nextCloserHash = Hash(qname.Suffix(signatureLabels + 1), chain[0]);
+        return chain.Any(n => Covers(n, nextCloserHash));
     }
+
+    /// <summary>The signed NSEC3 records of <paramref name="zone"/> in the authority section (SHA-1, owner one label below the apex).</summary>
+    private static IEnumerable<Nsec3Data> VerifiedNsec3(IReadOnlyList<WireRecord> authority, DnssecZone zone, IReadOnlyList<WireRecord> signatures, DateTimeOffset now) =>
+        Verified(authority, RecordType.Nsec3, zone, signatures, now)
+            .Select(r => Nsec3Data.TryRead(r))
+            .Where(n => n is not null && n.HashAlgorithm == 1 && n.OwnerHash is not null && n.Record.Owner.Parent().Equals(zone.Name))
+            .Cast<Nsec3Data>();
+
+    /// <summary>
+    /// The records of one NSEC3 chain: those with the salt and iterations of the first. A zone's chain has one
+    /// set of parameters (RFC 5155 section 7.2), and a proof judged with one set hashes each name once: a hostile
+    /// answer mixing many sets would otherwise multiply the hashing work (CVE-2023-50868, NSEC3 CPU exhaustion).
+    /// </summary>
+    private static List<Nsec3Data> OneChain(List<Nsec3Data> nsec3s) =>
+        nsec3s.Count == 0
+            ? nsec3s
+            : nsec3s.Where(n => n.Iterations == nsec3s[0].Iterations && n.Salt.AsSpan().SequenceEqual(nsec3s[0].Salt)).ToList();
 
     private static IEnumerable<WireRecord> Verified(IReadOnlyList<WireRecord> authority, ushort type, DnssecZone zone, IReadOnlyList<WireRecord> signatures, DateTimeOffset now) =>
         authority
@@ -160,18 +176,13 @@ internal static class DenialProof
             return new Result(Kind.TooManyIterations, "the NSEC3 records of " + zone + " use more than " + MaxNsec3Iterations + " iterations (RFC 9276): treated as unsigned");
         }
 
-        // One answer proves with one NSEC3 chain (RFC 5155 section 7.2: a zone's chain has one set of
-        // parameters). Records with other salts or iterations are left out, and every name is hashed
-        // once: a hostile answer mixing many parameter sets would otherwise multiply the hashing work
-        // (CVE-2023-50868, the NSEC3 closest-encloser CPU exhaustion).
-        var chain = nsec3s[0];
-        nsec3s = nsec3s.Where(n => n.Iterations == chain.Iterations && n.Salt.AsSpan().SequenceEqual(chain.Salt)).ToList();
+        nsec3s = OneChain(nsec3s);
         var hashes = new Dictionary<WireName, byte[]>();
         byte[] HashOf(WireName name)
         {
             if (!hashes.TryGetValue(name, out var hash))
             {
-                hash = Hash(name, chain.Salt, chain.Iterations);
+                hash = Hash(name, nsec3s[0]);
                 hashes.Add(name, hash);
             }
 
@@ -270,9 +281,14 @@ internal static class DenialProof
     {
         using var sha1 = SHA1.Create();
         var value = sha1.ComputeHash(name.ToWire(canonical: true).Concat(salt).ToArray());
+
+        // Every further round hashes the previous digest followed by the salt: one buffer for all rounds.
+        var round = new byte[value.Length + salt.Length];
+        Buffer.BlockCopy(salt, 0, round, value.Length, salt.Length);
         for (var i = 0; i < iterations; i++)
         {
-            value = sha1.ComputeHash(value.Concat(salt).ToArray());
+            Buffer.BlockCopy(value, 0, round, 0, value.Length);
+            value = sha1.ComputeHash(round);
         }
 
         return value;
