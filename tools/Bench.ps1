@@ -10,6 +10,9 @@
       2. The same list checked one after the other with `openssl s_client -starttls smtp -brief
          -CAfile ... -verify_hostname ...`, run from a shell loop (so PowerShell's own cost of
          starting a native command is not charged to openssl): checks per second and the ratio.
+         Beside it, the floor of any .NET client: tools/BareClient has the same conversation with the same
+         targets at the same concurrency (banner, EHLO, STARTTLS, SslStream handshake with chain validation,
+         EHLO, QUIT) and nothing else, in a fresh process with the same warm-up and rounds.
       3. Test-SmtpTls -ProtocolScan on one host (median of 5 calls) against `testssl.sh --starttls
          smtp -p` on it (median of 3), and the ratio.
       4. Import-Module time in a fresh pwsh (median of 5).
@@ -228,17 +231,22 @@ try {
         $workingSetBefore = $process.WorkingSet64
         $heapBefore = [GC]::GetTotalMemory($true)
         $cpuBefore = $process.TotalProcessorTime
+        $jitBefore = [Runtime.JitInfo]::GetCompiledMethodCount($false)
         $machineBefore = Get-MachineBusyMilliseconds
         $results = $null
         $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited }
         $machineAfter = Get-MachineBusyMilliseconds
         $process.Refresh()
         $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
+        # Methods the runtime compiled meanwhile: tiered JIT recompiles hot code for the first few thousand checks.
+        # (A count, not JitInfo's compile time, which is wall time and grows with the machine's load.)
+        $jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitBefore
         $run = [pscustomobject]@{
             Seconds          = $seconds
             Returned         = @($script:results).Count
             Passed           = @($script:results | Where-Object Status -EQ 'Passed').Count
             CpuMsPerCheck    = $ownMs / $Checks
+            JitMethods       = $jitMethods
             # Everything else the machine did meanwhile: Postfix of the bed, and whatever else runs here.
             OtherCpuMsPerCheck = if ($null -ne $machineBefore) { [math]::Max(0, $machineAfter - $machineBefore - $ownMs) / $Checks } else { $null }
             WorkingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
@@ -251,6 +259,7 @@ try {
     $runs = @($runs)
     $first = $runs[0]
 
+    $bare = Invoke-BareClient -Targets $targets -CaFile $ca -ServerName $serverName -ThrottleLimit $ThrottleLimit -WarmupChecks $WarmupChecks -Rounds $Rounds
     $openssl = Invoke-OpensslLoop -Targets $targets -CaFile $ca -ServerName $serverName
 
     $scanTarget = "$($good.Address):$($good.Port)"
@@ -294,11 +303,17 @@ try {
         SmtpTlsChecksPerSecond    = [math]::Round($Checks / $smtpTlsSeconds, 0)
         SmtpTlsBestChecksPerSecond = [math]::Round($Checks / ($runs.Seconds | Measure-Object -Minimum).Minimum, 0)
         ClientCpuMsPerCheck       = [math]::Round((Get-Median $runs.CpuMsPerCheck), 2)
+        JitMethodsPerRound        = @($runs.JitMethods)
+        BareClientChecksPerSecond = [math]::Round($Checks / $bare.Seconds, 0)
+        BareClientCpuMsPerCheck   = [math]::Round($bare.CpuMsPerCheck, 2)
+        BareClientVerified        = $bare.Verified
+        SmtpTlsVsBareClientPercent = [math]::Round(100 * $bare.Seconds / $smtpTlsSeconds, 0)
+        RatioBareClientVsOpenssl  = [math]::Round($openssl.Seconds / $bare.Seconds, 1)
         OtherCpuMsPerCheck        = if ($null -ne $runs[0].OtherCpuMsPerCheck) { [math]::Round((Get-Median $runs.OtherCpuMsPerCheck), 2) } else { $null }
         OpensslSeconds            = [math]::Round($openssl.Seconds, 2)
         OpensslChecksPerSecond    = [math]::Round($Checks / $openssl.Seconds, 0)
         OpensslVerified           = $openssl.Verified
-        RatioVsOpenssl            = [math]::Round($openssl.Seconds / $smtpTlsSeconds, 1)
+        RatioVsOpenssl            = [math]::Round($openssl.Seconds / $smtpTlsSeconds, 2)
         ProtocolScanMs            = [math]::Round($scanSeconds * 1000, 0)
         ProtocolScanAccepted      = $scanAccepted
         TestsslProtocolsMs        = if ($testssl) { [math]::Round($testssl.Seconds * 1000, 0) } else { $null }
@@ -332,9 +347,11 @@ try {
     $figures | ConvertTo-Json | Set-Content $OutputPath -Encoding utf8
 
     $table = @(
-        [pscustomobject]@{ Measure = "$Checks checks, one Test-SmtpTls call (-ThrottleLimit $ThrottleLimit), median of $Rounds"; Value = "$($figures.SmtpTlsChecksPerSecond) checks/s ($([math]::Round($smtpTlsSeconds, 2)) s; best $($figures.SmtpTlsBestChecksPerSecond)/s; CPU per check: $($figures.ClientCpuMsPerCheck) ms client, $($figures.OtherCpuMsPerCheck) ms rest of machine)"; Target = '>= 600 checks/s' }
+        [pscustomobject]@{ Measure = "$Checks checks, one Test-SmtpTls call (-ThrottleLimit $ThrottleLimit), median of $Rounds"; Value = "$($figures.SmtpTlsChecksPerSecond) checks/s ($([math]::Round($smtpTlsSeconds, 2)) s; best $($figures.SmtpTlsBestChecksPerSecond)/s; CPU per check: $($figures.ClientCpuMsPerCheck) ms client, $($figures.OtherCpuMsPerCheck) ms rest of machine)"; Target = '' }
+        [pscustomobject]@{ Measure = "Same list, plainest .NET client (tools/BareClient, $ThrottleLimit at once), median of $Rounds"; Value = "$($figures.BareClientChecksPerSecond) checks/s (CPU per check: $($figures.BareClientCpuMsPerCheck) ms; $($bare.Verified -join '/') verified; $($figures.RatioBareClientVsOpenssl)x openssl)"; Target = '' }
+        [pscustomobject]@{ Measure = 'Test-SmtpTls / plainest .NET client'; Value = "$($figures.SmtpTlsVsBareClientPercent)% of its rate"; Target = '' }
         [pscustomobject]@{ Measure = 'Same list, openssl s_client one after another'; Value = "$($figures.OpensslChecksPerSecond) checks/s ($($figures.OpensslSeconds) s; $($openssl.Verified) verified)"; Target = '' }
-        [pscustomobject]@{ Measure = 'Ratio Test-SmtpTls / openssl'; Value = "$($figures.RatioVsOpenssl)x"; Target = '>= 4x' }
+        [pscustomobject]@{ Measure = 'Ratio Test-SmtpTls / openssl'; Value = "$($figures.RatioVsOpenssl)x"; Target = '5x (floor 4x)' }
         [pscustomobject]@{ Measure = 'Test-SmtpTls -ProtocolScan, one host (median of 5)'; Value = "$($figures.ProtocolScanMs) ms ($($scanAccepted -join ', ') accepted)"; Target = '< 50 ms' }
         [pscustomobject]@{ Measure = 'testssl.sh --starttls smtp -p, same host (median of 3)'; Value = if ($testssl) { "$($figures.TestsslProtocolsMs) ms ($($testssl.Offered -join ', ') offered; ratio $($figures.RatioVsTestssl)x)" } else { 'not measured: testssl or unshare missing, or testssl failed (see the warning)' }; Target = '' }
         [pscustomobject]@{ Measure = 'Import-Module in a fresh pwsh (median of 5)'; Value = "$($figures.ImportModuleMs) ms"; Target = '< 400 ms' }
@@ -345,7 +362,7 @@ try {
     )
     # Wide enough for every row on one line, also when the output goes to a file or a CI log.
     Write-Host ($table | Format-Table -AutoSize -Wrap | Out-String -Width 240).TrimEnd()
-    Write-Host ("Results: {0} returned per run, {1} Passed (expected {2}); load average at start {3}; {4} checks warm-up; {5}" -f ($runs.Returned -join '/'), ($runs.Passed -join '/'), $expectedPassed, $load, $WarmupChecks, $figures.Machine)
+    Write-Host ("Results: {0} returned per run, {1} Passed (expected {2}); methods JIT-compiled per run {3}; load average at start {4}; {5} checks warm-up; {6}" -f ($runs.Returned -join '/'), ($runs.Passed -join '/'), $expectedPassed, ($runs.JitMethods -join '/'), $load, $WarmupChecks, $figures.Machine)
     Write-Host "Figures written to $OutputPath"
 }
 finally {

@@ -351,3 +351,21 @@ Describe 'Test-SmtpTls with many targets in one call' -Tag 'Postfix', 'Scripted'
         $elapsed | Should -BeLessThan 120
     }
 }
+
+Describe 'The benchmark''s plainest .NET client (tools/BareClient)' -Tag 'Postfix' {
+    # Bench.ps1 sets Test-SmtpTls beside this client as the floor any .NET client pays on the machine; the floor only
+    # means something if the client has the same conversation and validates the same chains.
+    It 'validates exactly the chains Test-SmtpTls passes, and breaks off where the server offers no STARTTLS' {
+        if (Skip-WithoutPostfix) { return }
+        . (Join-Path $PSScriptRoot '../../tools/BenchSupport.ps1')
+        $targets = @('good', 'expired', 'good', 'wrong-name', 'self-signed', 'no-starttls', 'good') | ForEach-Object { Get-Endpoint $_ }
+        $serverName = $Bed.Scenarios.good.ServerName
+        $passed = @(Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $Bed.CaFile -ThrottleLimitPerAddress 0 |
+                Where-Object Status -EQ 'Passed').Count
+        $passed | Should -Be 3
+        $bare = Invoke-BareClient -Targets $targets -CaFile $Bed.CaFile -ServerName $serverName -ThrottleLimit 4 -WarmupChecks 0 -Rounds 2
+        $bare.Verified | Should -Be @($passed, $passed)
+        $bare.Failed | Should -Be @(1, 1) -Because 'no-starttls ends before any handshake'
+        $bare.CpuMsPerCheck | Should -BeGreaterThan 0
+    }
+}
