@@ -90,18 +90,14 @@ internal sealed class SmtpConnection : IDisposable
     /// tickets can arrive after our EHLO left, and a delayed ACK of them would hold back the EHLO
     /// reply behind the server's Nagle for up to 40 ms (seen on about one check in six).
     /// </remarks>
-    public Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken, bool exact = false)
-    {
-        AcknowledgeImmediately();
-        var reader = Reader;
-        return RunStepAsync(token => reader.ReadReplyAsync(exact, _logReceived, token), cancellationToken);
-    }
+    public Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken, bool exact = false) =>
+        ExchangeAsync(null, cancellationToken, exact, Timeout, readIsNewStep: true);
 
-    /// <summary>Sends <paramref name="command"/> and reads the reply.</summary>
-    public async Task<SmtpReply> CommandAsync(string command, CancellationToken cancellationToken, bool exact = false)
+    /// <summary>Sends <paramref name="command"/> and reads the reply (two steps, each within the timeout).</summary>
+    public Task<SmtpReply> CommandAsync(string command, CancellationToken cancellationToken, bool exact = false)
     {
-        await SendAsync(command, cancellationToken).ConfigureAwait(false);
-        return await ReadReplyAsync(cancellationToken, exact).ConfigureAwait(false);
+        Log("C: " + command);
+        return ExchangeAsync(Encoding.ASCII.GetBytes(command + "\r\n"), cancellationToken, exact, Timeout, readIsNewStep: true);
     }
 
     /// <summary>Sends one command line.</summary>
@@ -112,16 +108,41 @@ internal sealed class SmtpConnection : IDisposable
     }
 
     /// <summary>Sends raw bytes (a hand-built ClientHello) within the timeout.</summary>
-    public Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
+    public async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         var stream = Stream;
-        return RunStepAsync(
-            async token =>
+        if (!TryBeginStep(cancellationToken, Timeout))
+        {
+            await RunBoundedAsync(
+                async token =>
+                {
+                    await stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
+                    return true;
+                },
+                Abort,
+                Timeout,
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            using (RegisterCaller(cancellationToken))
             {
-                await stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
+                try
+                {
+                    await WriteStepAsync(stream, bytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (StepAborted(ex, cancellationToken))
+                {
+                    throw StepTimedOut(ex, cancellationToken, Timeout);
+                }
+            }
+        }
+        finally
+        {
+            EndStep();
+        }
     }
 
     /// <summary>Says QUIT and waits briefly for the answer; a server that misbehaves here changes no verdict.</summary>
@@ -129,15 +150,98 @@ internal sealed class SmtpConnection : IDisposable
     {
         try
         {
-            using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            quick.CancelAfter(TimeSpan.FromMilliseconds(Math.Min(1000, Timeout.TotalMilliseconds)));
-            await CommandAsync("QUIT", quick.Token).ConfigureAwait(false);
+            // At most a second for sending and reading together: the connection's step deadline, armed shorter.
+            Log("C: QUIT");
+            await ExchangeAsync(QuitCommand, cancellationToken, exact: false, TimeSpan.FromMilliseconds(Math.Min(1000, Timeout.TotalMilliseconds)), readIsNewStep: false).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The verdict is made; a server that drops the line on QUIT is common and harmless.
         }
     }
+
+    private static readonly byte[] QuitCommand = Encoding.ASCII.GetBytes("QUIT\r\n");
+
+    /// <summary>
+    /// Sends <paramref name="command"/> (when given) and reads the reply within <paramref name="timeout"/>, each a step
+    /// of its own when <paramref name="readIsNewStep"/> (else both together), in one async method: these are the steps
+    /// every check takes a dozen times.
+    /// </summary>
+    private async Task<SmtpReply> ExchangeAsync(byte[]? command, CancellationToken cancellationToken, bool exact, TimeSpan timeout, bool readIsNewStep)
+    {
+        if (!TryBeginStep(cancellationToken, timeout))
+        {
+            // Overlapping steps, or a connection whose deadline has passed: the general path, a deadline per step.
+            var stream = Stream;
+            if (command is not null && readIsNewStep)
+            {
+                await RunBoundedAsync(
+                    async token =>
+                    {
+                        await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    Abort,
+                    timeout,
+                    cancellationToken).ConfigureAwait(false);
+                command = null;
+            }
+
+            var reader = Reader;
+            return await RunBoundedAsync(
+                async token =>
+                {
+                    if (command is not null)
+                    {
+                        await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
+                    }
+
+                    AcknowledgeImmediately();
+                    return await reader.ReadReplyAsync(exact, _logReceived, token).ConfigureAwait(false);
+                },
+                Abort,
+                timeout,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            using (RegisterCaller(cancellationToken))
+            {
+                try
+                {
+                    if (command is not null)
+                    {
+                        await WriteStepAsync(Stream, command, cancellationToken).ConfigureAwait(false);
+                        if (readIsNewStep)
+                        {
+                            // The read is a step of its own: its deadline starts now.
+                            _stepDeadline!.CancelAfter(timeout);
+                        }
+                    }
+
+                    AcknowledgeImmediately();
+                    return await Reader.ReadReplyAsync(exact, _logReceived, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (StepAborted(ex, cancellationToken))
+                {
+                    throw StepTimedOut(ex, cancellationToken, timeout);
+                }
+            }
+        }
+        finally
+        {
+            EndStep();
+        }
+    }
+
+#if NET8_0_OR_GREATER
+    private static ValueTask WriteStepAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken) =>
+        stream.WriteAsync(new ReadOnlyMemory<byte>(bytes), cancellationToken);
+#else
+    private static Task WriteStepAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken) =>
+        stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken);
+#endif
 
     /// <summary>Waits until data has arrived and copies it into <paramref name="buffer"/> without taking it from the socket.</summary>
     private async Task<int> PeekAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -248,13 +352,14 @@ internal sealed class SmtpConnection : IDisposable
     }
 
     /// <summary>
-    /// A step of this connection within <see cref="Timeout"/>, as <see cref="RunBoundedAsync"/> bounds it, on the
-    /// connection's one deadline: when it passes, the connection is aborted and the step ends in a
-    /// <see cref="TimeoutException"/>; the caller's cancellation aborts it too and ends it in an
-    /// <see cref="OperationCanceledException"/>. Steps of one connection follow each other; one that would overlap
-    /// another, or follow a step that ran out of time, takes the general path.
+    /// Starts a step of this connection within <paramref name="timeout"/>, bounded as <see cref="RunBoundedAsync"/>
+    /// bounds it but on the connection's one deadline: when it passes, the connection is aborted and the step ends in
+    /// a <see cref="TimeoutException"/> (<see cref="StepAborted"/>, <see cref="StepTimedOut"/>); the caller's
+    /// cancellation aborts it too (<see cref="RegisterCaller"/>) and ends it in an <see cref="OperationCanceledException"/>.
+    /// Steps of one connection follow each other; false for one that would overlap another, or follow a step that
+    /// ran out of time: it takes the general path. A step that started ends with <see cref="EndStep"/>.
     /// </summary>
-    private async Task<T> RunStepAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    private bool TryBeginStep(CancellationToken cancellationToken, TimeSpan timeout)
     {
         var deadline = _stepDeadline;
         if (deadline is null)
@@ -266,44 +371,56 @@ internal sealed class SmtpConnection : IDisposable
 
         if (deadline.IsCancellationRequested || Interlocked.CompareExchange(ref _stepRunning, 1, 0) != 0)
         {
-            return await RunBoundedAsync(step, Abort, Timeout, cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            deadline.CancelAfter(Timeout);
-            using (cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => ((SmtpConnection)state!).Abort(), this) : default)
-            {
-                try
-                {
-                    return await step(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when ((deadline.IsCancellationRequested || cancellationToken.IsCancellationRequested)
-                    && (cancellationToken.IsCancellationRequested || ex is OperationCanceledException or IOException or ObjectDisposedException or SocketException))
-                {
-                    // As in RunBoundedAsync: what a step throws once the connection was aborted under it is the deadline's doing.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new TimeoutException("No answer within " + Timeout.TotalSeconds + " s.", ex);
-                }
-            }
+            deadline.CancelAfter(timeout);
         }
-        finally
+        catch
         {
-            try
-            {
-                if (!deadline.IsCancellationRequested)
-                {
-                    deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed meanwhile (the connection was closed while the step ended).
-            }
-
             Volatile.Write(ref _stepRunning, 0);
+            throw;
         }
+
+        return true;
+    }
+
+    /// <summary>The caller's cancellation aborts the connection while a step runs.</summary>
+    private CancellationTokenRegistration RegisterCaller(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => ((SmtpConnection)state!).Abort(), this) : default;
+
+    /// <summary>As in RunBoundedAsync: what a step throws once the connection was aborted under it is the deadline's (or the caller's) doing.</summary>
+    private bool StepAborted(Exception ex, CancellationToken cancellationToken) =>
+        (_stepDeadline!.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        && (cancellationToken.IsCancellationRequested || ex is OperationCanceledException or IOException or ObjectDisposedException or SocketException);
+
+    /// <summary>The exception an aborted step ends in: the caller's cancellation, else a timeout.</summary>
+    private static Exception StepTimedOut(Exception ex, CancellationToken cancellationToken, TimeSpan timeout)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new TimeoutException("No answer within " + timeout.TotalSeconds + " s.", ex);
+    }
+
+    /// <summary>Disarms the deadline (unless it has passed) after a step that <see cref="TryBeginStep"/> started.</summary>
+    private void EndStep()
+    {
+        try
+        {
+            var deadline = _stepDeadline!;
+            if (!deadline.IsCancellationRequested)
+            {
+                deadline.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile (the connection was closed while the step ended).
+        }
+
+        Volatile.Write(ref _stepRunning, 0);
     }
 
     /// <summary>

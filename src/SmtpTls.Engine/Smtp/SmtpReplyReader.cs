@@ -87,11 +87,59 @@ internal sealed class SmtpReplyReader
     /// <exception cref="SmtpProtocolException">The data is not an SMTP reply or exceeds the limits.</exception>
     public async Task<SmtpReply> ReadReplyAsync(bool exact, Action<string>? onLine, CancellationToken cancellationToken)
     {
+        // One async method per reply: lines are taken from the buffer without awaiting, and only a refill awaits
+        // (a multi-line EHLO answer usually arrives in one read).
         var lines = new List<string>();
         var code = -1;
+        MemoryStream? partial = null;
         while (true)
         {
-            var line = await ReadLineAsync(exact, cancellationToken).ConfigureAwait(false);
+            if (_start == _end)
+            {
+                int read;
+                if (exact && _peek is not null)
+                {
+                    // What has arrived, up to and including the first line feed, and nothing after it: peek first, then
+                    // read exactly that many bytes (which are there already).
+                    var available = await _peek(_buffer, 0, _buffer.Length, cancellationToken).ConfigureAwait(false);
+                    read = 0;
+                    if (available > 0)
+                    {
+                        var newline = Array.IndexOf(_buffer, (byte)'\n', 0, available);
+                        var wanted = newline < 0 ? available : newline + 1;
+                        while (read < wanted)
+                        {
+                            var taken = await ReadAsync(read, wanted - read, cancellationToken).ConfigureAwait(false);
+                            if (taken == 0)
+                            {
+                                break;
+                            }
+
+                            read += taken;
+                        }
+                    }
+                }
+                else
+                {
+                    read = await ReadAsync(0, exact ? 1 : _buffer.Length, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (read == 0)
+                {
+                    var excerpt = partial is { Length: > 0 } ? Printable(Encoding.ASCII.GetString(partial.ToArray())) : null;
+                    throw new EndOfStreamException(excerpt is null ? "The server closed the connection." : "The server closed the connection in the middle of a line: " + excerpt);
+                }
+
+                _start = 0;
+                _end = read;
+            }
+
+            var line = TakeLine(ref partial);
+            if (line is null)
+            {
+                continue;
+            }
+
             onLine?.Invoke(line);
             if (!IsReplyLine(line))
             {
@@ -121,92 +169,58 @@ internal sealed class SmtpReplyReader
         }
     }
 
-    private async Task<string> ReadLineAsync(bool exact, CancellationToken cancellationToken)
-    {
-        // Only a line that spans reads is assembled in a stream; a line inside the buffer is decoded in place.
-        MemoryStream? line = null;
-        while (true)
-        {
-            if (_start == _end)
-            {
-                var read = exact && _peek is not null
-                    ? await ReadToNewlineAsync(cancellationToken).ConfigureAwait(false)
-                    : await _stream.ReadAsync(_buffer, 0, exact ? 1 : _buffer.Length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    var partial = line is { Length: > 0 } ? Printable(Encoding.ASCII.GetString(line.ToArray())) : null;
-                    throw new EndOfStreamException(partial is null ? "The server closed the connection." : "The server closed the connection in the middle of a line: " + partial);
-                }
-
-                _start = 0;
-                _end = read;
-            }
-
-            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-            var take = (newline < 0 ? _end : newline) - _start;
-            if ((line?.Length ?? 0) + take > _maxLineLength)
-            {
-                line ??= new MemoryStream();
-                line.Write(_buffer, _start, Math.Min(take, 80));
-                throw new SmtpProtocolException("Probe.NotSmtp.LineTooLong", _maxLineLength, Printable(Encoding.ASCII.GetString(line.ToArray()), 60));
-            }
-
-            if (newline < 0)
-            {
-                line ??= new MemoryStream();
-                line.Write(_buffer, _start, take);
-                _start = _end;
-                continue;
-            }
-
-            string text;
-            if (line is null)
-            {
-                var length = take > 0 && _buffer[_start + take - 1] == '\r' ? take - 1 : take;
-                text = Latin1(_buffer, _start, length);
-            }
-            else
-            {
-                line.Write(_buffer, _start, take);
-                var bytes = line.ToArray();
-                text = Latin1(bytes, 0, bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length);
-            }
-
-            _start = newline + 1;
-
-            // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws;
-            // control characters (ESC, the 8-bit CSI and OSC) are escaped before the line is kept anywhere.
-            return VisibleText.Escape(text)!;
-        }
-    }
+    /// <summary>Reads into the buffer at <paramref name="offset"/> (on .NET 8 without a Task per read).</summary>
+#if NET8_0_OR_GREATER
+    private ValueTask<int> ReadAsync(int offset, int count, CancellationToken cancellationToken) =>
+        _stream.ReadAsync(new Memory<byte>(_buffer, offset, count), cancellationToken);
+#else
+    private Task<int> ReadAsync(int offset, int count, CancellationToken cancellationToken) =>
+        _stream.ReadAsync(_buffer, offset, count, cancellationToken);
+#endif
 
     /// <summary>
-    /// Takes from the socket what has arrived, up to and including the first line feed, and nothing after
-    /// it: peeks first, then reads exactly that many bytes (which are there already). Returns 0 at the end.
+    /// Takes the next line out of the buffer: the escaped line without its CR LF, or null when the buffer ends
+    /// before the line does (what there is goes into <paramref name="partial"/>, only a line that spans reads is
+    /// assembled there; a line inside the buffer is decoded in place).
     /// </summary>
-    private async Task<int> ReadToNewlineAsync(CancellationToken cancellationToken)
+    private string? TakeLine(ref MemoryStream? partial)
     {
-        var available = await _peek!(_buffer, 0, _buffer.Length, cancellationToken).ConfigureAwait(false);
-        if (available <= 0)
+        var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+        var take = (newline < 0 ? _end : newline) - _start;
+        if ((partial?.Length ?? 0) + take > _maxLineLength)
         {
-            return 0;
+            partial ??= new MemoryStream();
+            partial.Write(_buffer, _start, Math.Min(take, 80));
+            throw new SmtpProtocolException("Probe.NotSmtp.LineTooLong", _maxLineLength, Printable(Encoding.ASCII.GetString(partial.ToArray()), 60));
         }
 
-        var newline = Array.IndexOf(_buffer, (byte)'\n', 0, available);
-        var wanted = newline < 0 ? available : newline + 1;
-        var taken = 0;
-        while (taken < wanted)
+        if (newline < 0)
         {
-            var read = await _stream.ReadAsync(_buffer, taken, wanted - taken, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            taken += read;
+            partial ??= new MemoryStream();
+            partial.Write(_buffer, _start, take);
+            _start = _end;
+            return null;
         }
 
-        return taken;
+        string text;
+        if (partial is null)
+        {
+            var length = take > 0 && _buffer[_start + take - 1] == '\r' ? take - 1 : take;
+            text = Latin1(_buffer, _start, length);
+        }
+        else
+        {
+            partial.Write(_buffer, _start, take);
+            var bytes = partial.ToArray();
+            text = Latin1(bytes, 0, bytes.Length > 0 && bytes[bytes.Length - 1] == '\r' ? bytes.Length - 1 : bytes.Length);
+            partial = null;
+        }
+
+        _start = newline + 1;
+
+        // Latin-1 keeps every byte as one char, so binary garbage stays visible and never throws;
+        // control characters (ESC, the 8-bit CSI and OSC) are escaped before the line is kept anywhere.
+        return VisibleText.Escape(text)!;
     }
 
     internal static bool IsReplyLine(string line)
@@ -222,6 +236,18 @@ internal sealed class SmtpReplyReader
     /// <summary>Shortens and escapes received text for messages and transcripts.</summary>
     internal static string Printable(string text, int max = 120)
     {
+        // Nearly every line is printable ASCII and short enough: it is its own printable form.
+        var plain = text.Length <= max;
+        for (var i = 0; plain && i < text.Length; i++)
+        {
+            plain = text[i] is >= ' ' and < (char)127;
+        }
+
+        if (plain)
+        {
+            return text;
+        }
+
         var builder = new StringBuilder(Math.Min(text.Length, max) + 3);
         foreach (var c in text)
         {
@@ -239,6 +265,9 @@ internal sealed class SmtpReplyReader
 
     private static string Latin1(byte[] bytes, int offset, int length)
     {
+#if NET8_0_OR_GREATER
+        return Encoding.Latin1.GetString(bytes, offset, length);
+#else
         var chars = new char[length];
         for (var i = 0; i < length; i++)
         {
@@ -246,5 +275,6 @@ internal sealed class SmtpReplyReader
         }
 
         return new string(chars);
+#endif
     }
 }
