@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace SmtpTls.Smtp;
 
@@ -8,11 +7,36 @@ namespace SmtpTls.Smtp;
 internal static class SmtpCapabilities
 {
     /// <summary>The keyword lines of an EHLO reply (every line after the greeting line).</summary>
-    public static string[] Keywords(SmtpReply ehlo) => ehlo.Payloads().Skip(1).Where(k => k.Length > 0).ToArray();
+    public static string[] Keywords(SmtpReply ehlo)
+    {
+        var keywords = new List<string>(ehlo.Lines.Count);
+        for (var i = 1; i < ehlo.Lines.Count; i++)
+        {
+            var line = ehlo.Lines[i];
+            if (line.Length > 4)
+            {
+                keywords.Add(line.Substring(4));
+            }
+        }
+
+        return keywords.ToArray();
+    }
 
     /// <summary>Whether an extension is advertised: the keyword alone or with parameters, compared without case (RFC 5321 §4.1.1.1).</summary>
-    public static bool Has(IEnumerable<string> keywords, string keyword) =>
-        keywords.Any(k => string.Equals(FirstWord(k), keyword, StringComparison.OrdinalIgnoreCase));
+    public static bool Has(IEnumerable<string> keywords, string keyword)
+    {
+        foreach (var k in keywords)
+        {
+            var space = k.IndexOf(' ');
+            var length = space < 0 ? k.Length : space;
+            if (length == keyword.Length && string.Compare(k, 0, keyword, 0, length, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The mechanisms of "AUTH ..." and of the pre-RFC "AUTH=..." form that old Outlook clients
@@ -39,11 +63,5 @@ internal static class SmtpCapabilities
         }
 
         return mechanisms.ToArray();
-    }
-
-    private static string FirstWord(string keyword)
-    {
-        var space = keyword.IndexOf(' ');
-        return space < 0 ? keyword : keyword.Substring(0, space);
     }
 }

@@ -27,13 +27,4 @@ internal sealed class SmtpReply
 
     /// <summary>The lines joined with CRLF, the form users paste into searches and into Resolve-SmtpError.</summary>
     public string Text => string.Join("\r\n", Lines);
-
-    /// <summary>The text of each line after "250-" / "250 ", i.e. the EHLO keywords.</summary>
-    public IEnumerable<string> Payloads()
-    {
-        foreach (var line in Lines)
-        {
-            yield return line.Length > 4 ? line.Substring(4) : string.Empty;
-        }
-    }
 }
