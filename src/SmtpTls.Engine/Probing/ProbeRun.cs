@@ -506,13 +506,34 @@ internal sealed class ProbeRun
             return await bannerTask.ConfigureAwait(false);
         }
 
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var first = await Task.WhenAny(bannerTask, Task.Delay(wait, stopWaiting.Token)).ConfigureAwait(false);
-        stopWaiting.Cancel();
-        if (first == bannerTask)
+#if NET8_0_OR_GREATER
+        // One timer that goes away with the banner, not a linked token source, a delay task and a WhenAny per check.
+        // The caller's cancellation ends the banner read itself, which then ends this wait.
+        try
         {
-            return await bannerTask.ConfigureAwait(false);
+            return await bannerTask.WaitAsync(wait).ConfigureAwait(false);
         }
+        catch (TimeoutException)
+        {
+            if (bannerTask.IsCompleted)
+            {
+                // The banner (or the read's own failure) came as the wait ended.
+                return await bannerTask.ConfigureAwait(false);
+            }
+
+            // Silent for the whole wait: ask whether the port speaks TLS.
+        }
+#else
+        using (var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var first = await Task.WhenAny(bannerTask, Task.Delay(wait, stopWaiting.Token)).ConfigureAwait(false);
+            stopWaiting.Cancel();
+            if (first == bannerTask)
+            {
+                return await bannerTask.ConfigureAwait(false);
+            }
+        }
+#endif
 
         Note(LocalizedText.Format("Probe.ImplicitCheck", _culture, wait.TotalSeconds));
         using var stopDetecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
