@@ -59,7 +59,11 @@ internal sealed class FirstBytesRecordingStream : Stream
         Record(buffer, offset, await _inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false));
 
 #if NET8_0_OR_GREATER
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Once the first bytes are kept (the handshake's first read usually fills them), reads go straight through.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _recorded >= Capacity ? _inner.ReadAsync(buffer, cancellationToken) : RecordingReadAsync(buffer, cancellationToken);
+
+    private async ValueTask<int> RecordingReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         var take = Math.Min(read, Capacity - _recorded);

@@ -15,6 +15,13 @@ namespace SmtpTls.Smtp;
 /// </summary>
 internal sealed class SmtpReplyReader
 {
+    /// <summary>Looks at what has arrived without taking it (see the constructor's <c>peek</c>); returns how many bytes were copied.</summary>
+#if NET8_0_OR_GREATER
+    public delegate ValueTask<int> PeekFunction(byte[] buffer, int offset, int count, CancellationToken cancellationToken);
+#else
+    public delegate Task<int> PeekFunction(byte[] buffer, int offset, int count, CancellationToken cancellationToken);
+#endif
+
     /// <summary>See <see cref="SmtpReadLimits.MaxLineLength"/>.</summary>
     public const int DefaultMaxLineLength = SmtpReadLimits.MaxLineLength;
 
@@ -22,7 +29,7 @@ internal sealed class SmtpReplyReader
     public const int DefaultMaxLines = SmtpReadLimits.MaxReplyLines;
 
     private readonly Stream _stream;
-    private readonly Func<byte[], int, int, CancellationToken, Task<int>>? _peek;
+    private readonly PeekFunction? _peek;
     private byte[] _buffer;
     private readonly int _maxLineLength;
     private readonly int _maxLines;
@@ -38,7 +45,7 @@ internal sealed class SmtpReplyReader
     /// of one per byte; without it, exact reads go byte by byte.
     /// </param>
     /// <param name="buffer">The receive buffer to use (at least 4096 bytes), e.g. one taken from the reader before; null: a new one.</param>
-    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines, Func<byte[], int, int, CancellationToken, Task<int>>? peek = null, byte[]? buffer = null)
+    public SmtpReplyReader(Stream stream, int maxLineLength = DefaultMaxLineLength, int maxLines = DefaultMaxLines, PeekFunction? peek = null, byte[]? buffer = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _buffer = buffer is { Length: >= 4096 } ? buffer : new byte[4096];
