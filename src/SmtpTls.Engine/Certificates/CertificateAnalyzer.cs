@@ -73,15 +73,14 @@ public static class CertificateAnalyzer
         anchors ??= TrustAnchors.None;
         culture ??= CultureInfo.CurrentUICulture;
         var leaf = presentedChain[0];
-        var facts = new FactCache();
         var (dnsNames, addresses) = CertificateFacts.SubjectAlternativeNames(leaf);
         var commonNames = CertificateFacts.CommonNames(leaf);
-        var info = DescribeLeaf(leaf, now, expiryWarningDays, facts.Of(leaf), dnsNames, addresses, commonNames);
+        var info = DescribeLeaf(leaf, now, expiryWarningDays, CertificateFields.Of(leaf), dnsNames, addresses, commonNames);
 
-        info.PresentedChain = presentedChain.Select(c => Element(c, "Server", facts)).ToArray();
+        info.PresentedChain = presentedChain.Select(c => Element(c, "Server")).ToArray();
 
         var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now, firstPass);
-        DescribeChain(info, chain, presentedChain, anchors, culture, facts);
+        DescribeChain(info, chain, presentedChain, anchors, culture);
 
         if (!string.IsNullOrWhiteSpace(expectedName))
         {
@@ -95,12 +94,12 @@ public static class CertificateAnalyzer
     }
 
     private static SmtpCertificateInfo DescribeLeaf(
-        X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays, Facts leafFacts, List<string> dnsNames, List<System.Net.IPAddress> addresses, List<string> commonNames)
+        X509Certificate2 leaf, DateTimeOffset now, int expiryWarningDays, CertificateFields leafFields, List<string> dnsNames, List<System.Net.IPAddress> addresses, List<string> commonNames)
     {
         var subjectPublicKeyInfo = CertificateFacts.SubjectPublicKeyInfo(leaf);
         var (keyAlgorithm, keySize, curve) = CertificateFacts.Key(leaf, subjectPublicKeyInfo);
-        var notAfterUtc = leaf.NotAfter.ToUniversalTime();
-        var notBeforeUtc = leaf.NotBefore.ToUniversalTime();
+        var notAfterUtc = leafFields.NotAfter.ToUniversalTime();
+        var notBeforeUtc = leafFields.NotBefore.ToUniversalTime();
         var nowUtc = now.UtcDateTime;
         var tlsa = CertificateFacts.Hex(CertificateFacts.Sha256(subjectPublicKeyInfo), upper: false);
 
@@ -112,20 +111,20 @@ public static class CertificateAnalyzer
             DnsNames = dnsNames.Select(n => VisibleText.Escape(n)!).ToArray(),
             IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
             Issuer = VisibleText.Escape(leaf.Issuer)!,
-            NotBefore = leaf.NotBefore,
-            NotAfter = leaf.NotAfter,
+            NotBefore = leafFields.NotBefore,
+            NotAfter = leafFields.NotAfter,
             DaysUntilExpiry = (int)Math.Floor((notAfterUtc - nowUtc).TotalDays),
             IsExpired = notAfterUtc < nowUtc,
             IsNotYetValid = notBeforeUtc > nowUtc,
             ExpiresSoon = notAfterUtc <= nowUtc.AddDays(expiryWarningDays),
-            Thumbprint = leafFacts.Thumbprint,
-            Sha256Fingerprint = leafFacts.Sha256Fingerprint,
+            Thumbprint = leafFields.Thumbprint,
+            Sha256Fingerprint = leafFields.Sha256Fingerprint,
             SerialNumber = leaf.SerialNumber.ToUpperInvariant(),
             KeyAlgorithm = keyAlgorithm,
             KeySize = keySize,
             KeyCurve = curve,
             SignatureAlgorithm = CertificateFacts.SignatureAlgorithm(leaf),
-            IsSelfSigned = leafFacts.IsSelfSigned,
+            IsSelfSigned = leafFields.IsSelfIssued,
             Certificate = leaf,
             TlsaSha256 = tlsa,
             TlsaRecord = "3 1 1 " + tlsa,
@@ -133,7 +132,7 @@ public static class CertificateAnalyzer
         };
     }
 
-    private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture, FactCache facts)
+    private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture)
     {
         var statuses = new List<string>();
         var elements = new List<SmtpCertificateChainElement>();
@@ -146,14 +145,14 @@ public static class CertificateAnalyzer
         if (end is not null && ((chain.Flags | end.Flags) & X509ChainStatusFlags.PartialChain) != 0)
         {
             info.MissingIssuer = VisibleText.Escape(end.Certificate.Issuer);
-            lastIsLeafOnly = !facts.Of(end.Certificate).IsCertificateAuthority;
+            lastIsLeafOnly = !CertificateFields.Of(end.Certificate).IsCertificateAuthority;
             info.IncompleteChain = lastIsLeafOnly;
         }
 
         for (var i = 0; i < chain.Elements.Count; i++)
         {
             var built = chain.Elements[i];
-            var source = presentedChain.Any(p => CertificateFacts.SameCertificate(p, built.Certificate)) ? "Server"
+            var source = CertificateFacts.FindSame(presentedChain, built.Certificate) is not null ? "Server"
                 : anchors.Contains(built.Certificate) ? "TrustAnchor"
                 : "SystemStore";
             var flags = built.Flags;
@@ -162,7 +161,7 @@ public static class CertificateAnalyzer
                 flags |= chain.Flags & X509ChainStatusFlags.PartialChain;
             }
 
-            var element = Element(built.Certificate, source, facts);
+            var element = Element(built.Certificate, source);
             element.Status = Describe(built.Certificate, flags, built.Information, i == last, lastIsLeafOnly, culture).ToArray();
             elements.Add(element);
             statuses.AddRange(element.Status);
@@ -203,7 +202,7 @@ public static class CertificateAnalyzer
             var subject = certificate.Subject;
             var text = flag switch
             {
-                X509ChainStatusFlags.NotTimeValid => LocalizedText.Format("Certificate.Chain.NotTimeValid", culture, subject, certificate.NotBefore, certificate.NotAfter),
+                X509ChainStatusFlags.NotTimeValid => LocalizedText.Format("Certificate.Chain.NotTimeValid", culture, subject, CertificateFields.Of(certificate).NotBefore, CertificateFields.Of(certificate).NotAfter),
                 X509ChainStatusFlags.UntrustedRoot => LocalizedText.Format("Certificate.Chain.UntrustedRoot", culture, subject),
                 X509ChainStatusFlags.PartialChain when isLast && leafOnly => LocalizedText.Format("Certificate.Chain.IssuerMissing", culture, certificate.Issuer, subject),
                 X509ChainStatusFlags.PartialChain => LocalizedText.Format("Certificate.Chain.RootMissing", culture, certificate.Issuer, subject),
@@ -216,71 +215,21 @@ public static class CertificateAnalyzer
         }
     }
 
-    private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source, FactCache cache)
+    private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source)
     {
-        var facts = cache.Of(certificate);
+        var fields = CertificateFields.Of(certificate);
         return new()
         {
-            Subject = VisibleText.Escape(certificate.Subject)!,
-            Issuer = VisibleText.Escape(certificate.Issuer)!,
-            NotBefore = certificate.NotBefore,
-            NotAfter = certificate.NotAfter,
-            Thumbprint = facts.Thumbprint,
-            Sha256Fingerprint = facts.Sha256Fingerprint,
-            IsCertificateAuthority = facts.IsCertificateAuthority,
-            IsSelfSigned = facts.IsSelfSigned,
+            Subject = VisibleText.Escape(fields.Subject)!,
+            Issuer = VisibleText.Escape(fields.Issuer)!,
+            NotBefore = fields.NotBefore,
+            NotAfter = fields.NotAfter,
+            Thumbprint = fields.Thumbprint,
+            Sha256Fingerprint = fields.Sha256Fingerprint,
+            IsCertificateAuthority = fields.IsCertificateAuthority,
+            IsSelfSigned = fields.IsSelfIssued,
             Source = source,
             Certificate = certificate,
         };
-    }
-
-    /// <summary>The hashes and flags of one certificate, worked out once per analysis.</summary>
-    private sealed class Facts
-    {
-        /// <summary>Works out the facts of <paramref name="certificate"/>.</summary>
-        public Facts(X509Certificate2 certificate)
-        {
-            Thumbprint = certificate.Thumbprint.ToUpperInvariant();
-            Sha256Fingerprint = CertificateFacts.Hex(CertificateFacts.Sha256Of(certificate), upper: true);
-            IsCertificateAuthority = CertificateFacts.IsCertificateAuthority(certificate);
-            IsSelfSigned = CertificateFacts.IsSelfIssued(certificate);
-        }
-
-        /// <summary>The SHA-1 thumbprint, as Windows shows it.</summary>
-        public string Thumbprint { get; }
-
-        /// <summary>The SHA-256 fingerprint.</summary>
-        public string Sha256Fingerprint { get; }
-
-        /// <summary>Whether basic constraints say CA.</summary>
-        public bool IsCertificateAuthority { get; }
-
-        /// <summary>Whether subject and issuer are the same.</summary>
-        public bool IsSelfSigned { get; }
-    }
-
-    /// <summary>
-    /// Facts by certificate: a leaf and its intermediates appear in the presented chain and again in the
-    /// built chain (the chain builder hands back the same instances), and each is hashed only once.
-    /// </summary>
-    private sealed class FactCache
-    {
-        private readonly List<(X509Certificate2 Certificate, Facts Facts)> _known = new(4);
-
-        /// <summary>The facts of <paramref name="certificate"/>, worked out on first sight.</summary>
-        public Facts Of(X509Certificate2 certificate)
-        {
-            foreach (var (known, facts) in _known)
-            {
-                if (CertificateFacts.SameCertificate(known, certificate))
-                {
-                    return facts;
-                }
-            }
-
-            var computed = new Facts(certificate);
-            _known.Add((certificate, computed));
-            return computed;
-        }
     }
 }

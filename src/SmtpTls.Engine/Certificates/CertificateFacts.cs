@@ -30,7 +30,6 @@ internal static class CertificateFacts
     private const string SubjectAltNameOid = "2.5.29.17";
     private const string AuthorityKeyIdentifierOid = "2.5.29.35";
     private const string SubjectKeyIdentifierOid = "2.5.29.14";
-    private const string BasicConstraintsOid = "2.5.29.19";
 
     private static readonly Dictionary<string, string> KeyAlgorithms = new(StringComparer.Ordinal)
     {
@@ -112,12 +111,20 @@ internal static class CertificateFacts
 
     /// <summary>Whether both hold the same DER bytes.</summary>
     /// <remarks>
-    /// Reference equality first: the chain code hands the same instances around. On .NET 8+ the bytes
-    /// are compared in place (RawData returns a fresh copy on every call, two per comparison).
+    /// Reference equality first: the chain code hands the same instances around; then the platform handle.
+    /// On .NET 8+ the bytes are compared in place (RawData returns a fresh copy on every call, two per comparison).
     /// </remarks>
     public static bool SameCertificate(X509Certificate2 a, X509Certificate2 b)
     {
         if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        // Copies of one certificate (X509Certificate2(X509Certificate), a chain's elements, SslStream's
+        // objects) share the platform's certificate: then its bytes need not be fetched and compared.
+        var handle = a.Handle;
+        if (handle != IntPtr.Zero && handle == b.Handle)
         {
             return true;
         }
@@ -129,11 +136,38 @@ internal static class CertificateFacts
 #endif
     }
 
+    /// <summary>The first certificate of <paramref name="list"/> that is <paramref name="certificate"/> (same DER), or null.</summary>
+    /// <remarks>
+    /// Every entry is tried by reference and platform handle before any bytes are fetched: a chain's
+    /// elements are usually copies of what the list holds, and fetching a certificate's DER is native work.
+    /// </remarks>
+    public static X509Certificate2? FindSame(IReadOnlyList<X509Certificate2> list, X509Certificate2 certificate)
+    {
+        var handle = certificate.Handle;
+        foreach (var candidate in list)
+        {
+            if (ReferenceEquals(candidate, certificate) || (handle != IntPtr.Zero && candidate.Handle == handle))
+            {
+                return candidate;
+            }
+        }
+
+        foreach (var candidate in list)
+        {
+            if (SameCertificate(candidate, certificate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The DER SubjectPublicKeyInfo of the certificate: what DANE selector 1 hashes.</summary>
     public static byte[] SubjectPublicKeyInfo(X509Certificate2 certificate)
     {
 #if NET8_0_OR_GREATER
-        return certificate.PublicKey.ExportSubjectPublicKeyInfo();
+        return CertificateFields.Of(certificate).SubjectPublicKeyInfo;
 #else
         return SubjectPublicKeyInfoFromDer(certificate);
 #endif
@@ -146,19 +180,19 @@ internal static class CertificateFacts
     /// <summary>The DNS names and IP addresses of the subject alternative name extension.</summary>
     public static (List<string> DnsNames, List<IPAddress> Addresses) SubjectAlternativeNames(X509Certificate2 certificate)
     {
-        var extension = certificate.Extensions[SubjectAltNameOid];
+        var extension = CertificateFields.Of(certificate).Extension(SubjectAltNameOid);
         if (extension is null)
         {
             return (new List<string>(), new List<IPAddress>());
         }
 
 #if NET8_0_OR_GREATER
-        if (SimpleSubjectAlternativeNames(extension.RawData) is { } simple)
+        if (SimpleSubjectAlternativeNames(extension) is { } simple)
         {
             return simple;
         }
 #endif
-        return SubjectAlternativeNamesByBouncyCastle(extension.RawData);
+        return SubjectAlternativeNamesByBouncyCastle(extension);
     }
 
     /// <summary>The BouncyCastle reading of a subject alternative name extension (every target; tests compare both readers).</summary>
@@ -188,7 +222,7 @@ internal static class CertificateFacts
     /// <summary>The values of every CN attribute of the subject, in order.</summary>
     public static List<string> CommonNames(X509Certificate2 certificate)
     {
-        var subject = certificate.SubjectName.RawData;
+        var subject = CertificateFields.Of(certificate).SubjectName;
 #if NET8_0_OR_GREATER
         if (SimpleCommonNames(subject) is { } simple)
         {
@@ -284,56 +318,62 @@ internal static class CertificateFacts
     }
 
     /// <summary>Whether the certificate names itself as issuer (and, when both key identifiers are present, they agree).</summary>
-    public static bool IsSelfIssued(X509Certificate2 certificate)
+    public static bool IsSelfIssued(X509Certificate2 certificate) => CertificateFields.Of(certificate).IsSelfIssued;
+
+    /// <summary>As <see cref="IsSelfIssued(X509Certificate2)"/>, on fields read already.</summary>
+    internal static bool IsSelfIssued(CertificateFields fields)
     {
-        if (!Same(certificate.SubjectName.RawData, certificate.IssuerName.RawData))
+        if (!Same(fields.SubjectName, fields.IssuerName))
         {
             return false;
         }
 
-        var subjectKey = SubjectKeyIdentifier(certificate);
-        var authorityKey = AuthorityKeyIdentifier(certificate);
+        var subjectKey = SubjectKeyIdentifier(fields);
+        var authorityKey = AuthorityKeyIdentifier(fields);
         return subjectKey is null || authorityKey is null || Same(subjectKey, authorityKey);
     }
 
     /// <summary>Whether the basic constraints extension says CA=true.</summary>
-    public static bool IsCertificateAuthority(X509Certificate2 certificate) =>
-        certificate.Extensions[BasicConstraintsOid] is X509BasicConstraintsExtension constraints && constraints.CertificateAuthority;
+    public static bool IsCertificateAuthority(X509Certificate2 certificate) => CertificateFields.Of(certificate).IsCertificateAuthority;
 
     /// <summary>The subject key identifier extension's value, or null when the certificate has none.</summary>
-    public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate)
+    public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate) => SubjectKeyIdentifier(CertificateFields.Of(certificate));
+
+    private static byte[]? SubjectKeyIdentifier(CertificateFields fields)
     {
-        var extension = certificate.Extensions[SubjectKeyIdentifierOid];
+        var extension = fields.Extension(SubjectKeyIdentifierOid);
         if (extension is null)
         {
             return null;
         }
 
 #if NET8_0_OR_GREATER
-        if (SimpleOctetString(extension.RawData) is { } simple)
+        if (SimpleOctetString(extension) is { } simple)
         {
             return simple;
         }
 #endif
-        return Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension.RawData)).GetOctets();
+        return Asn1OctetString.GetInstance(Asn1Object.FromByteArray(extension)).GetOctets();
     }
 
     /// <summary>The key identifier of the authority key identifier extension, or null when the certificate has none.</summary>
-    public static byte[]? AuthorityKeyIdentifier(X509Certificate2 certificate)
+    public static byte[]? AuthorityKeyIdentifier(X509Certificate2 certificate) => AuthorityKeyIdentifier(CertificateFields.Of(certificate));
+
+    private static byte[]? AuthorityKeyIdentifier(CertificateFields fields)
     {
-        var extension = certificate.Extensions[AuthorityKeyIdentifierOid];
+        var extension = fields.Extension(AuthorityKeyIdentifierOid);
         if (extension is null)
         {
             return null;
         }
 
 #if NET8_0_OR_GREATER
-        if (SimpleAuthorityKeyIdentifier(extension.RawData) is { } simple)
+        if (SimpleAuthorityKeyIdentifier(extension) is { } simple)
         {
             return simple;
         }
 #endif
-        return AuthorityKeyIdentifierByBouncyCastle(extension.RawData);
+        return AuthorityKeyIdentifierByBouncyCastle(extension);
     }
 
     /// <summary>The BouncyCastle reading of the key identifier of an authority key identifier extension.</summary>

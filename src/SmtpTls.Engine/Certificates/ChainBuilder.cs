@@ -107,14 +107,14 @@ internal static class ChainBuilder
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToCollection());
         chain.Build(leaf);
-        return Collect(chain, presentedChain, anchors, acceptAnchorRoot: false);
+        return CollectAndRelease(chain, presentedChain, anchors, acceptAnchorRoot: false);
     }
 
     private static BuiltChain BuildSystem(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> presentedChain, DateTimeOffset now)
     {
         using var chain = NewChain(presentedChain, now);
         chain.Build(leaf);
-        return Collect(chain, presentedChain, TrustAnchors.None, acceptAnchorRoot: false);
+        return CollectAndRelease(chain, presentedChain, TrustAnchors.None, acceptAnchorRoot: false);
     }
 #endif
 
@@ -127,7 +127,7 @@ internal static class ChainBuilder
         using var chain = NewChain(presentedChain, now);
         chain.ChainPolicy.ExtraStore.AddRange(anchors.ToCollection());
         chain.Build(leaf);
-        return Collect(chain, presentedChain, anchors, acceptAnchorRoot: true);
+        return CollectAndRelease(chain, presentedChain, anchors, acceptAnchorRoot: true);
     }
 
     private static X509Chain NewChain(IReadOnlyList<X509Certificate2> presentedChain, DateTimeOffset now)
@@ -160,6 +160,25 @@ internal static class ChainBuilder
         return chain;
     }
 
+    /// <summary>
+    /// Collects a chain this class built and disposes its element certificates, which X509Chain.Dispose
+    /// leaves to the finalizer (Collect keeps none of them: it keeps the presented or anchor instance, or a copy).
+    /// </summary>
+    private static BuiltChain CollectAndRelease(X509Chain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, bool acceptAnchorRoot)
+    {
+        try
+        {
+            return Collect(chain, presentedChain, anchors, acceptAnchorRoot);
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
+    }
+
     private static BuiltChain Collect(X509Chain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, bool acceptAnchorRoot)
     {
         var elements = new List<BuiltChainElement>();
@@ -170,8 +189,8 @@ internal static class ChainBuilder
 
             // The chain owns (and on reset disposes) its element certificates: keep our own instances
             // (a duplicated handle for a store certificate; parsing the bytes again would cost far more).
-            var certificate = presentedChain.FirstOrDefault(p => CertificateFacts.SameCertificate(p, element.Certificate))
-                ?? anchors.Certificates.FirstOrDefault(a => CertificateFacts.SameCertificate(a, element.Certificate))
+            var certificate = CertificateFacts.FindSame(presentedChain, element.Certificate)
+                ?? CertificateFacts.FindSame(anchors.Certificates, element.Certificate)
                 ?? new X509Certificate2(element.Certificate);
             elements.Add(new BuiltChainElement(certificate, flags, information));
         }

@@ -105,7 +105,7 @@ public sealed class TrustAnchors
 
     /// <summary>Whether <paramref name="certificate"/> is one of the anchors (same DER bytes).</summary>
     public bool Contains(X509Certificate2? certificate) =>
-        certificate is not null && _certificates.Any(a => CertificateFacts.SameCertificate(a, certificate));
+        certificate is not null && CertificateFacts.FindSame(_certificates, certificate) is not null;
 
     /// <summary>A new collection holding the anchors, for APIs that take one (X509ChainPolicy, probe options).</summary>
     public X509Certificate2Collection ToCollection() => new(_certificates);

@@ -152,7 +152,7 @@ internal static class TlsHandshake
 #endif
     }
 
-    private static X509Certificate2[] CopyPresentedChain(X509Certificate? leaf, X509Chain? chain)
+    internal static X509Certificate2[] CopyPresentedChain(X509Certificate? leaf, X509Chain? chain)
     {
         var result = new List<X509Certificate2>(3);
         if (leaf is not null)
@@ -162,15 +162,27 @@ internal static class TlsHandshake
             result.Add(new X509Certificate2(leaf));
         }
 
-        // The intermediates the server sent are in ExtraStore; the built chain may hold store certificates instead.
-        // Duplicates are found by their bytes (compared in place on .NET 8+), not by hashing each one.
+        // The intermediates the server sent are in ExtraStore (the leaf too, as the same platform certificate);
+        // the built chain may hold store certificates instead. Duplicates are found by handle, else by the
+        // bytes of our own copy (which the analysis reads anyway), never by hashing each one.
         if (chain is not null)
         {
             foreach (var extra in chain.ChainPolicy.ExtraStore)
             {
-                if (!result.Exists(known => CertificateFacts.SameCertificate(known, extra)))
+                var handle = extra.Handle;
+                if (handle != IntPtr.Zero && result.Exists(known => known.Handle == handle))
                 {
-                    result.Add(new X509Certificate2(extra));
+                    continue;
+                }
+
+                var copy = new X509Certificate2(extra);
+                if (CertificateFacts.FindSame(result, copy) is null)
+                {
+                    result.Add(copy);
+                }
+                else
+                {
+                    copy.Dispose();
                 }
             }
         }
