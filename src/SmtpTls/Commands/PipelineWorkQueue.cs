@@ -15,11 +15,17 @@ namespace SmtpTls.Commands;
 /// </summary>
 internal sealed class PipelineJob
 {
+    private static readonly Func<Task, object?> ObjectResult = task => ((Task<object?>)task).Result;
+
     private PipelineJob()
     {
     }
 
-    internal Func<CancellationToken, Task<object?>>? Work { get; private set; }
+    /// <summary>Starts the work; <see cref="Output"/> reads the output from the completed task.</summary>
+    internal Func<CancellationToken, Task>? Work { get; private set; }
+
+    /// <summary>The output of the completed (not faulted, not cancelled) task that <see cref="Work"/> returned.</summary>
+    internal Func<Task, object?>? Output { get; private set; }
 
     internal Func<CancellationToken, Task<IReadOnlyList<PipelineJob>>>? Expander { get; private set; }
 
@@ -32,9 +38,19 @@ internal sealed class PipelineJob
     /// <summary>Where the job's output goes (set when it is queued).</summary>
     internal PipelineWorkQueue.Slot? Slot { get; set; }
 
+    /// <summary>The queue that runs the job (set when it is queued).</summary>
+    internal PipelineWorkQueue? Owner { get; set; }
+
     /// <summary>A check whose result (null: none) is written as output; an exception becomes an error record.</summary>
     public static PipelineJob Run(Func<CancellationToken, Task<object?>> work, Func<Exception, ErrorRecord> onError) =>
-        new() { Work = work ?? throw new ArgumentNullException(nameof(work)), OnError = onError };
+        new() { Work = work ?? throw new ArgumentNullException(nameof(work)), Output = ObjectResult, OnError = onError };
+
+    /// <summary>
+    /// A check whose output <paramref name="output"/> reads from the task <paramref name="work"/> returned, once it has
+    /// completed: no continuation of its own per check (the engine's task is awaited by the queue itself).
+    /// </summary>
+    public static PipelineJob Run(Func<CancellationToken, Task> work, Func<Task, object?> output, Func<Exception, ErrorRecord> onError) =>
+        new() { Work = work ?? throw new ArgumentNullException(nameof(work)), Output = output ?? throw new ArgumentNullException(nameof(output)), OnError = onError };
 
     /// <summary>A step whose jobs take its place, in their order (so -Ordered keeps them where the step was).</summary>
     public static PipelineJob Expand(Func<CancellationToken, Task<IReadOnlyList<PipelineJob>>> expander, Func<Exception, ErrorRecord> onError) =>
@@ -118,6 +134,7 @@ internal sealed class PipelineWorkQueue : IDisposable
 
         var slot = new Slot();
         job.Slot = slot;
+        job.Owner = this;
         lock (_lock)
         {
             _pending++;
@@ -285,8 +302,15 @@ internal sealed class PipelineWorkQueue : IDisposable
 
             // On the thread pool: the synchronous start of a check must not run on the pipeline
             // thread, and a check that completes at once must not start the next one recursively.
-            _ = Task.Run(() => RunAsync(job));
+            // A work item with the job as its state, not Task.Run: no closure, delegate and task pair per check.
+            ThreadPool.QueueUserWorkItem(StartJob, job);
         }
+    }
+
+    private static void StartJob(object? state)
+    {
+        var job = (PipelineJob)state!;
+        _ = job.Owner!.RunAsync(job);
     }
 
     private async Task RunAsync(PipelineJob job)
@@ -305,8 +329,9 @@ internal sealed class PipelineWorkQueue : IDisposable
             }
             else
             {
-                var output = await job.Work!(_stop.Token).ConfigureAwait(false);
-                Complete(slot, output, null);
+                var work = job.Work!(_stop.Token);
+                await work.ConfigureAwait(false);
+                Complete(slot, job.Output!(work), null);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -346,6 +371,7 @@ internal sealed class PipelineWorkQueue : IDisposable
             {
                 var childSlot = new Slot();
                 child.Slot = childSlot;
+                child.Owner = this;
                 if (_order is not null)
                 {
                     childSlot.Node = _order.AddBefore(slot.Node!, childSlot);

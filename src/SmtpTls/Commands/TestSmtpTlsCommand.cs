@@ -233,20 +233,17 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
 
     /// <summary>One check; its result (or $true/$false with -Quiet) is the job's output.</summary>
     private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings) =>
-        ProbeJob(options, label, settings, token => SmtpTlsProbe.ProbeAsync(options, token));
+        new ProbeCheck(options, label, settings.Quiet, null).ToJob();
 
     /// <summary>One check run by <paramref name="probe"/> with <paramref name="options"/>; its result (or $true/$false with -Quiet) is the job's output.</summary>
-    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, Func<CancellationToken, Task<SmtpTlsResult>> probe)
-    {
-        var quiet = settings.Quiet;
-        return PipelineJob.Run(
-            async token =>
-            {
-                var result = await probe(token).ConfigureAwait(false);
-                return quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result;
-            },
-            ex => new ErrorRecord(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, label));
-    }
+    private static PipelineJob ProbeJob(SmtpTlsProbeOptions options, string label, ProbeSettings settings, Func<CancellationToken, Task<SmtpTlsResult>> probe) =>
+        new ProbeCheck(options, label, settings.Quiet, probe).ToJob();
+
+    /// <summary>$true/$false of -Quiet, boxed once.</summary>
+    private static object QuietOutput(SmtpTlsResult result) => result.Status == nameof(SmtpTlsStatus.Passed) ? BoxedTrue : BoxedFalse;
+
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
 
     /// <summary>
     /// Stands for the engine's domain check (<see cref="SmtpTlsDomainCheck"/>): one job per MX address, whose
@@ -290,7 +287,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
 
                     foreach (var result in checkedDomain.Results)
                     {
-                        jobs.Add(PipelineJob.Ready(settings.Quiet ? result.Status == nameof(SmtpTlsStatus.Passed) : result));
+                        jobs.Add(PipelineJob.Ready(settings.Quiet ? QuietOutput(result) : result));
                     }
 
                     return jobs;
@@ -306,7 +303,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
                     }
                     else
                     {
-                        jobs.Add(PipelineJob.Ready(settings.Quiet ? false : target.Result));
+                        jobs.Add(PipelineJob.Ready(settings.Quiet ? BoxedFalse : target.Result));
                     }
                 }
 
@@ -317,6 +314,38 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
 
     /// <summary>How -Verbose lines and error records name one MX address of a domain.</summary>
     private static string Label(string domain, SmtpMailTarget target) => domain + " " + target.MxHost + " " + target.Address;
+
+    /// <summary>
+    /// One check as a queue job: the engine's task is awaited by the queue, which then reads the result from it, so a
+    /// check costs this object and two delegates rather than closures and a continuation state machine of its own.
+    /// </summary>
+    private sealed class ProbeCheck
+    {
+        private readonly SmtpTlsProbeOptions _options;
+        private readonly string _label;
+        private readonly bool _quiet;
+        private readonly Func<CancellationToken, Task<SmtpTlsResult>>? _probe;
+
+        public ProbeCheck(SmtpTlsProbeOptions options, string label, bool quiet, Func<CancellationToken, Task<SmtpTlsResult>>? probe)
+        {
+            _options = options;
+            _label = label;
+            _quiet = quiet;
+            _probe = probe;
+        }
+
+        public PipelineJob ToJob() => PipelineJob.Run(Start, Output, Fail);
+
+        private Task Start(CancellationToken token) => _probe is { } probe ? probe(token) : SmtpTlsProbe.ProbeAsync(_options, token);
+
+        private object? Output(Task completed)
+        {
+            var result = ((Task<SmtpTlsResult>)completed).Result;
+            return _quiet ? QuietOutput(result) : result;
+        }
+
+        private ErrorRecord Fail(Exception ex) => new(ex, "SmtpTlsProbeFailed", ErrorCategory.NotSpecified, _label);
+    }
 
     /// <summary>
     /// The parameters of one ProcessRecord call, read on the pipeline thread, for checks that start later on others:
