@@ -15,7 +15,7 @@ namespace SmtpTls.Replies;
 /// (<see cref="Exception.InnerException"/>, <see cref="AggregateException.InnerExceptions"/>)
 /// adds a "Type: Message" line. Bounded in depth, count and length; cycles are cut.
 /// </summary>
-internal static class ExceptionReader
+internal static partial class ExceptionReader
 {
     /// <summary>The most exceptions of one chain that are read.</summary>
     public const int MaxExceptions = 32;
@@ -23,7 +23,20 @@ internal static class ExceptionReader
     /// <summary>Ends a message that was cut at the input limit.</summary>
     public const string CutMarker = " [...cut]";
 
-    private static readonly Regex ServerResponse = new(@"(?:server response was|server replied|response was|Serverantwort war|Serverantwort lautete)[:\s]+(?<rest>.+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(250));
+    private const string ServerResponsePattern = @"(?:server response was|server replied|response was|Serverantwort war|Serverantwort lautete)[:\s]+(?<rest>.+)$";
+    private const RegexOptions ServerResponseOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.ExplicitCapture;
+    private const int ServerResponseTimeoutMilliseconds = 250;
+
+    // Read for every failed check that ended in an exception: on .NET 8+ source-generated, so that the regex
+    // interpreter is not JIT-compiled and tiered up for this one pattern.
+#if NET8_0_OR_GREATER
+    private static Regex ServerResponse => ServerResponseRegex();
+
+    [GeneratedRegex(ServerResponsePattern, ServerResponseOptions, ServerResponseTimeoutMilliseconds)]
+    private static partial Regex ServerResponseRegex();
+#else
+    private static readonly Regex ServerResponse = new(ServerResponsePattern, ServerResponseOptions, TimeSpan.FromMilliseconds(ServerResponseTimeoutMilliseconds));
+#endif
 
     /// <summary>
     /// Reads <paramref name="exception"/>: a resolution already attached in

@@ -522,11 +522,7 @@ internal sealed class KnowledgeBase
         return text;
     }
 
-    private static string Normalize(string value)
-    {
-        // Texts are wrapped in the file for review; one space between words is what users see.
-        return Regex.Replace(value.Trim(), @"\s+", " ");
-    }
+    private static string Normalize(string value) => KnowledgeWhitespace.Collapse(value);
 
     private static Regex Compile(string file, string pattern, string owner)
     {

@@ -99,7 +99,7 @@ internal static class MeaningClassifier
 
     private static List<string> Terms(string file, string id, string list)
     {
-        var terms = list.Split('|').Select(t => Regex.Replace(t.Trim(), @"\s+", " ")).Where(t => t.Length > 0 && t != "~").ToList();
+        var terms = list.Split('|').Select(KnowledgeWhitespace.Collapse).Where(t => t.Length > 0 && t != "~").ToList();
         if (terms.Count == 0)
         {
             throw new InvalidDataException($"{file}: {id} has an empty term list.");

@@ -21,7 +21,7 @@ namespace SmtpTls.Replies;
 /// 100 continuation lines, 32 exceptions per chain); cuts are reported in
 /// <see cref="SmtpErrorResolution.Warnings"/>. Thread-safe.
 /// </remarks>
-public static class SmtpErrorResolver
+public static partial class SmtpErrorResolver
 {
     /// <summary>The most characters of input that are read.</summary>
     public const int MaxInputChars = 64 * 1024;
@@ -32,7 +32,21 @@ public static class SmtpErrorResolver
     /// </summary>
     public const string ResolutionDataKey = "SmtpTls.Resolution";
 
-    private static readonly Regex Placeholder = new(@"\{(?<name>server|port)(?::(?<default>[0-9]{1,5}))?\}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+    private const string PlaceholderPattern = @"\{(?<name>server|port)(?::(?<default>[0-9]{1,5}))?\}";
+    private const RegexOptions PlaceholderOptions = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    // Every remediation step with a {server} or {port} goes through this pattern, so a failed check does too: on .NET 8+
+    // it is source-generated, which keeps the regex interpreter (JIT-compiled and tiered up for this one pattern) out of
+    // the process.
+#if NET8_0_OR_GREATER
+    private static Regex Placeholder => PlaceholderRegex();
+
+    [GeneratedRegex(PlaceholderPattern, PlaceholderOptions)]
+    private static partial Regex PlaceholderRegex();
+#else
+    private static readonly Regex Placeholder = new(PlaceholderPattern, PlaceholderOptions);
+#endif
+
     private static readonly object CultureSync = new();
     private static HashSet<string>? _cultureNames;
 
