@@ -106,11 +106,11 @@ public static class CertificateAnalyzer
         return new SmtpCertificateInfo
         {
             // Names in a certificate are the server's text too: control characters are shown escaped.
-            Subject = VisibleText.Escape(leaf.Subject)!,
+            Subject = VisibleText.Escape(leafFields.Subject)!,
             CommonName = VisibleText.Escape(commonNames.LastOrDefault()),
             DnsNames = dnsNames.Select(n => VisibleText.Escape(n)!).ToArray(),
             IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
-            Issuer = VisibleText.Escape(leaf.Issuer)!,
+            Issuer = VisibleText.Escape(leafFields.Issuer)!,
             NotBefore = leafFields.NotBefore,
             NotAfter = leafFields.NotAfter,
             DaysUntilExpiry = (int)Math.Floor((notAfterUtc - nowUtc).TotalDays),
@@ -144,7 +144,7 @@ public static class CertificateAnalyzer
         var end = last >= 0 ? chain.Elements[last] : null;
         if (end is not null && ((chain.Flags | end.Flags) & X509ChainStatusFlags.PartialChain) != 0)
         {
-            info.MissingIssuer = VisibleText.Escape(end.Certificate.Issuer);
+            info.MissingIssuer = VisibleText.Escape(CertificateFields.Of(end.Certificate).Issuer);
             lastIsLeafOnly = !CertificateFields.Of(end.Certificate).IsCertificateAuthority;
             info.IncompleteChain = lastIsLeafOnly;
         }
@@ -170,7 +170,7 @@ public static class CertificateAnalyzer
             if (source == "SystemStore" && !element.IsSelfSigned)
             {
                 info.IncompleteChain = true;
-                statuses.Add("IncompleteChain: " + LocalizedText.Format("Certificate.Chain.CompletedFromStore", culture, built.Certificate.Subject));
+                statuses.Add("IncompleteChain: " + LocalizedText.Format("Certificate.Chain.CompletedFromStore", culture, CertificateFields.Of(built.Certificate).Subject));
             }
         }
 
@@ -199,13 +199,14 @@ public static class CertificateAnalyzer
                 continue;
             }
 
-            var subject = certificate.Subject;
+            var fields = CertificateFields.Of(certificate);
+            var subject = fields.Subject;
             var text = flag switch
             {
-                X509ChainStatusFlags.NotTimeValid => LocalizedText.Format("Certificate.Chain.NotTimeValid", culture, subject, CertificateFields.Of(certificate).NotBefore, CertificateFields.Of(certificate).NotAfter),
+                X509ChainStatusFlags.NotTimeValid => LocalizedText.Format("Certificate.Chain.NotTimeValid", culture, subject, fields.NotBefore, fields.NotAfter),
                 X509ChainStatusFlags.UntrustedRoot => LocalizedText.Format("Certificate.Chain.UntrustedRoot", culture, subject),
-                X509ChainStatusFlags.PartialChain when isLast && leafOnly => LocalizedText.Format("Certificate.Chain.IssuerMissing", culture, certificate.Issuer, subject),
-                X509ChainStatusFlags.PartialChain => LocalizedText.Format("Certificate.Chain.RootMissing", culture, certificate.Issuer, subject),
+                X509ChainStatusFlags.PartialChain when isLast && leafOnly => LocalizedText.Format("Certificate.Chain.IssuerMissing", culture, fields.Issuer, subject),
+                X509ChainStatusFlags.PartialChain => LocalizedText.Format("Certificate.Chain.RootMissing", culture, fields.Issuer, subject),
                 X509ChainStatusFlags.NotSignatureValid => LocalizedText.Format("Certificate.Chain.NotSignatureValid", culture, subject),
                 X509ChainStatusFlags.NotValidForUsage => LocalizedText.Format("Certificate.Chain.NotValidForUsage", culture, subject),
                 X509ChainStatusFlags.InvalidBasicConstraints => LocalizedText.Format("Certificate.Chain.InvalidBasicConstraints", culture, subject),

@@ -33,15 +33,21 @@ internal sealed class CertificateFields
     private static readonly ConditionalWeakTable<X509Certificate2, CertificateFields>.CreateValueCallback Read = certificate => new CertificateFields(certificate);
 
 #if NET8_0_OR_GREATER
+    private const int MaxCachedNames = 1024;
+    private const int MaxCachedNameLength = 1024;
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> EncodedOids = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<byte[], string> NameTexts = new(ByteContent.Instance);
 
     private readonly (ReadOnlyMemory<byte> Oid, ReadOnlyMemory<byte> Value)[]? _extensions;
     private readonly ReadOnlyMemory<byte>? _subjectName;
     private readonly ReadOnlyMemory<byte>? _issuerName;
     private readonly ReadOnlyMemory<byte>? _subjectPublicKeyInfo;
-#endif
     private readonly DateTime? _notBefore;
     private readonly DateTime? _notAfter;
+    private string? _subject;
+    private string? _issuer;
+#endif
     private string? _thumbprint;
     private string? _sha256Fingerprint;
     private bool? _isCertificateAuthority;
@@ -66,17 +72,33 @@ internal sealed class CertificateFields
     /// <summary>The certificate these fields belong to.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>The subject distinguished name (the property's text).</summary>
+#if NET8_0_OR_GREATER
+    /// <summary>The subject distinguished name, the text of <see cref="X509Certificate.Subject"/>.</summary>
+    public string Subject => _subject ??= NameText(_subjectName) ?? Certificate.Subject;
+
+    /// <summary>The issuer distinguished name, the text of <see cref="X509Certificate.Issuer"/>.</summary>
+    public string Issuer => _issuer ??= NameText(_issuerName) ?? Certificate.Issuer;
+#else
+    /// <summary>The subject distinguished name, the text of <see cref="X509Certificate.Subject"/>.</summary>
     public string Subject => Certificate.Subject;
 
-    /// <summary>The issuer distinguished name (the property's text).</summary>
+    /// <summary>The issuer distinguished name, the text of <see cref="X509Certificate.Issuer"/>.</summary>
     public string Issuer => Certificate.Issuer;
+#endif
 
+#if NET8_0_OR_GREATER
     /// <summary>Start of the validity period, local time.</summary>
     public DateTime NotBefore => _notBefore ?? Certificate.NotBefore;
 
     /// <summary>End of the validity period, local time.</summary>
     public DateTime NotAfter => _notAfter ?? Certificate.NotAfter;
+#else
+    /// <summary>Start of the validity period, local time.</summary>
+    public DateTime NotBefore => Certificate.NotBefore;
+
+    /// <summary>End of the validity period, local time.</summary>
+    public DateTime NotAfter => Certificate.NotAfter;
+#endif
 
 #if NET8_0_OR_GREATER
     /// <summary>The subject's DER (an X.500 Name).</summary>
@@ -151,6 +173,36 @@ internal sealed class CertificateFields
     }
 
 #if NET8_0_OR_GREATER
+    /// <summary>
+    /// The text of a DER name as the OpenSSL-based X509Certificate2 gives it (Subject/Issuer are
+    /// <c>new X500DistinguishedName(der).Name</c> there), decoded once per distinct name: issuers repeat from
+    /// check to check (the same CAs) and within one (a leaf's issuer is the next certificate's subject), and
+    /// each decode looks up every attribute's OID natively. Null elsewhere (Windows, macOS: their own
+    /// platform texts) and for names too long to keep, which the property then decodes.
+    /// </summary>
+    private static string? NameText(ReadOnlyMemory<byte>? name)
+    {
+        if (name is not { } der || der.Length > MaxCachedNameLength || !(OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()))
+        {
+            return null;
+        }
+
+        var key = der.ToArray();
+        if (NameTexts.TryGetValue(key, out var text))
+        {
+            return text;
+        }
+
+        text = new X500DistinguishedName(key).Name;
+        if (NameTexts.Count >= MaxCachedNames)
+        {
+            NameTexts.Clear();
+        }
+
+        NameTexts[key] = text;
+        return text;
+    }
+
     /// <summary>The DER tag, length and content of an OBJECT IDENTIFIER, as the extensions hold it.</summary>
     private static byte[] EncodeOid(string oid)
     {
@@ -328,6 +380,21 @@ internal sealed class CertificateFields
         }
 
         private static int Two(ReadOnlySpan<byte> digits, int at) => ((digits[at] - '0') * 10) + (digits[at + 1] - '0');
+    }
+
+    /// <summary>Byte arrays compared by content (names as dictionary keys).</summary>
+    private sealed class ByteContent : System.Collections.Generic.IEqualityComparer<byte[]>
+    {
+        public static readonly ByteContent Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
     }
 #endif
 }

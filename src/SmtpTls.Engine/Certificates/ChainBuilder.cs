@@ -179,6 +179,34 @@ internal static class ChainBuilder
         }
     }
 
+    /// <summary>
+    /// The presented certificate that a chain element is, else the anchor, else null: first by instance or
+    /// handle, so that the element's own DER (a native fetch per element object) is read only when neither
+    /// list holds a copy of it. An anchor found by handle is still checked against the presented chain by the
+    /// bytes both already hold, so a root that the server sent too is the presented instance, as before.
+    /// </summary>
+    private static X509Certificate2? Known(X509Certificate2 element, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors)
+    {
+        var handle = element.Handle;
+        foreach (var presented in presentedChain)
+        {
+            if (ReferenceEquals(presented, element) || (handle != IntPtr.Zero && presented.Handle == handle))
+            {
+                return presented;
+            }
+        }
+
+        foreach (var anchor in anchors.Certificates)
+        {
+            if (ReferenceEquals(anchor, element) || (handle != IntPtr.Zero && anchor.Handle == handle))
+            {
+                return CertificateFacts.FindSame(presentedChain, anchor) ?? anchor;
+            }
+        }
+
+        return CertificateFacts.FindSame(presentedChain, element) ?? CertificateFacts.FindSame(anchors.Certificates, element);
+    }
+
     private static BuiltChain Collect(X509Chain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, bool acceptAnchorRoot)
     {
         var elements = new List<BuiltChainElement>();
@@ -189,9 +217,7 @@ internal static class ChainBuilder
 
             // The chain owns (and on reset disposes) its element certificates: keep our own instances
             // (a duplicated handle for a store certificate; parsing the bytes again would cost far more).
-            var certificate = CertificateFacts.FindSame(presentedChain, element.Certificate)
-                ?? CertificateFacts.FindSame(anchors.Certificates, element.Certificate)
-                ?? new X509Certificate2(element.Certificate);
+            var certificate = Known(element.Certificate, presentedChain, anchors) ?? new X509Certificate2(element.Certificate);
             elements.Add(new BuiltChainElement(certificate, flags, information));
         }
 

@@ -431,7 +431,8 @@ internal sealed class ProbeRun
         Note(LocalizedText.Format("Probe.TlsEstablished", _culture, session.Protocol?.ToString() ?? "?", session.CipherSuite ?? "?"));
         if (session.PresentedChain.Length > 0)
         {
-            var leaf = session.PresentedChain[0];
+            // The fields the certificate analysis reads too (read once, without a native call per field).
+            var leaf = Certificates.CertificateFields.Of(session.PresentedChain[0]);
             Note(LocalizedText.Format("Probe.Certificate", _culture, leaf.Subject, leaf.Issuer, leaf.NotAfter));
         }
 

@@ -72,6 +72,23 @@ public sealed class CertificateFieldsTests
         Assert.Equal(certificate.NotAfter, fields.NotAfter);
     }
 
+    [Theory]
+    [InlineData("CN=mail.example.com, O=\"Example, Inc.\", C=DE")]
+    [InlineData("CN=Müller Straße, OU=Mail + OU=Relay, E=postmaster@example.com")]
+    [InlineData("CN=\"#not hex\", O=a\\b")]
+    [InlineData("")]
+    public void Names_AreTheTextsOfTheProperties(string distinguishedName)
+    {
+        var name = new X500DistinguishedName(distinguishedName);
+        using var first = new X509Certificate2(Certificate(name, UtcTime("260615120000Z"), UtcTime("490101000000Z")));
+        using var second = new X509Certificate2(Certificate(name, UtcTime("260615120000Z"), UtcTime("490101000000Z")));
+
+        // The second certificate's text comes from the names already decoded (same DER).
+        Assert.Equal(first.Subject, CertificateFields.Of(first).Subject);
+        Assert.Equal(second.Subject, CertificateFields.Of(second).Subject);
+        Assert.Equal(second.Issuer, CertificateFields.Of(second).Issuer);
+    }
+
     [Fact]
     public void Extensions_RepeatedAndUnknown_AreFoundAsTheCollectionFindsThem()
     {
@@ -137,6 +154,12 @@ public sealed class CertificateFieldsTests
 
         Assert.NotEqual(IntPtr.Zero, root.Handle);
         Assert.Equal("CN=SmtpTls Unit Root", root.Subject);
+
+        // A root the server sent too stays the presented instance, whichever copy the platform put in the chain.
+        using var sentRoot = new X509Certificate2(root.RawData);
+        var withRoot = ChainBuilder.Build(leaf, new[] { leaf, intermediate, sentRoot }, anchors, TestPki.Now);
+        Assert.Same(sentRoot, withRoot.Elements[2].Certificate);
+        Assert.True(withRoot.Valid);
     }
 
     [Fact]
@@ -207,10 +230,12 @@ public sealed class CertificateFieldsTests
     }
 
     /// <summary>A certificate assembled field by field (its signature is not valid: nothing here verifies it).</summary>
-    private static byte[] Certificate(byte[] notBefore, byte[] notAfter, params X509Extension[] extensions)
+    private static byte[] Certificate(byte[] notBefore, byte[] notAfter, params X509Extension[] extensions) =>
+        Certificate(new X500DistinguishedName("CN=fields.smtptls.test, O=SmtpTls Tests"), notBefore, notAfter, extensions);
+
+    private static byte[] Certificate(X500DistinguishedName name, byte[] notBefore, byte[] notAfter, params X509Extension[] extensions)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var name = new X500DistinguishedName("CN=fields.smtptls.test, O=SmtpTls Tests");
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
