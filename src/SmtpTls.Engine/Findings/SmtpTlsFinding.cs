@@ -18,7 +18,7 @@ public sealed class SmtpTlsFinding
 
         Id = id;
         Level = severity;
-        Severity = severity.ToString();
+        Severity = EnumNames.Of(severity);
         Message = message ?? string.Empty;
     }
 
@@ -27,7 +27,7 @@ public sealed class SmtpTlsFinding
     /// <param name="severity">How much it weighs.</param>
     /// <param name="message">The localized explanation.</param>
     public SmtpTlsFinding(SmtpTlsFindingId id, SmtpTlsFindingSeverity severity, string message)
-        : this(id.ToString(), severity, message)
+        : this(EnumNames.Of(id), severity, message)
     {
     }
 

@@ -62,7 +62,7 @@ internal sealed class ProbeRun
         _result.Timestamp = DateTimeOffset.UtcNow;
         _result.Server = _options.Server;
         _result.Port = _options.Port ?? (_options.TlsMode == SmtpTlsMode.Implicit ? 465 : 25);
-        _result.TlsMode = (_options.TlsMode == SmtpTlsMode.Implicit ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls).ToString();
+        _result.TlsMode = EnumName(_options.TlsMode == SmtpTlsMode.Implicit ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls);
         if (_options.MailTarget is { } mail)
         {
             _result.Domain = mail.Domain;
@@ -179,7 +179,7 @@ internal sealed class ProbeRun
         _result.Server = target.Host;
         _result.Port = port;
         _mode = _options.TlsMode != SmtpTlsMode.Auto ? _options.TlsMode : port == 465 ? SmtpTlsMode.Implicit : SmtpTlsMode.StartTls;
-        _result.TlsMode = _mode.ToString();
+        _result.TlsMode = EnumName(_mode);
         _result.ServerName = !string.IsNullOrWhiteSpace(_options.ServerName)
             ? _options.ServerName!.Trim().TrimEnd('.').ToLowerInvariant()
             : target.IsIPAddress ? null : target.Host;
@@ -269,7 +269,24 @@ internal sealed class ProbeRun
         using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
 
         _step = "Probe.Step.Banner";
-        var banner = await ReadBannerAsync(connection, cancellationToken).ConfigureAwait(false);
+        var bannerTask = connection.ReadReplyAsync(cancellationToken);
+        var wait = BannerWait;
+#if NET8_0_OR_GREATER
+        // Most servers greet within the wait: it is awaited here with one timer that goes away with the banner (not a
+        // linked token source, a delay task and a WhenAny per check); only a silent port goes on to ReadBannerAsync.
+        // The caller's cancellation ends the banner read itself, which ends this wait.
+        SmtpReply? banner;
+        try
+        {
+            banner = await (wait > TimeSpan.Zero ? bannerTask.WaitAsync(wait) : bannerTask).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (wait > TimeSpan.Zero)
+        {
+            banner = await ReadBannerAsync(connection, bannerTask, wait, cancellationToken).ConfigureAwait(false);
+        }
+#else
+        var banner = await ReadBannerAsync(connection, bannerTask, wait, cancellationToken).ConfigureAwait(false);
+#endif
         if (banner is null)
         {
             return;
@@ -284,7 +301,12 @@ internal sealed class ProbeRun
         }
 
         _step = "Probe.Step.Ehlo";
-        var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+        SmtpReply? ehlo = await EhloAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!ehlo.IsPositive)
+        {
+            ehlo = await AfterRefusedEhloAsync(connection, ehlo, cancellationToken).ConfigureAwait(false);
+        }
+
         if (ehlo is null)
         {
             return;
@@ -371,7 +393,12 @@ internal sealed class ProbeRun
         }
 
         _step = "Probe.Step.EhloAfterTls";
-        var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+        SmtpReply? ehlo = await EhloAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!ehlo.IsPositive)
+        {
+            ehlo = await AfterRefusedEhloAsync(connection, ehlo, cancellationToken).ConfigureAwait(false);
+        }
+
         if (ehlo is not null)
         {
             _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
@@ -418,7 +445,7 @@ internal sealed class ProbeRun
         connection.UseStream(session.Stream);
         _handshakeChain = session.HandshakeChain;
         _result.TlsEstablished = true;
-        _result.Protocol = session.Protocol?.ToString();
+        _result.Protocol = session.Protocol is { } protocol ? EnumName(protocol) : null;
         _result.NegotiatedProtocol = session.Protocol;
         _result.CipherSuite = session.CipherSuite;
         _result.PresentedCertificates = session.PresentedChain;
@@ -428,7 +455,7 @@ internal sealed class ProbeRun
         {
             Note(LocalizedText.Format("Probe.ClientCertificateRequested", _culture, session.ClientCertificateAuthorities.Length == 0 ? "-" : string.Join("; ", session.ClientCertificateAuthorities)));
         }
-        Note(LocalizedText.Format("Probe.TlsEstablished", _culture, session.Protocol?.ToString() ?? "?", session.CipherSuite ?? "?"));
+        Note(LocalizedText.Format("Probe.TlsEstablished", _culture, _result.Protocol ?? "?", session.CipherSuite ?? "?"));
         if (session.PresentedChain.Length > 0)
         {
             // The fields the certificate analysis reads too (read once, without a native call per field).
@@ -439,7 +466,12 @@ internal sealed class ProbeRun
         if (afterStartTls && _options.ReadCapabilitiesAfterTls)
         {
             _step = "Probe.Step.EhloAfterTls";
-            var ehlo = await GreetAsync(connection, cancellationToken).ConfigureAwait(false);
+            SmtpReply? ehlo = await EhloAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (!ehlo.IsPositive)
+            {
+                ehlo = await AfterRefusedEhloAsync(connection, ehlo, cancellationToken).ConfigureAwait(false);
+            }
+
             if (ehlo is not null)
             {
                 _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
@@ -491,40 +523,31 @@ internal sealed class ProbeRun
         }
     }
 
+    /// <summary>How long the greeting may take before the port is asked whether it speaks TLS: at most half the timeout, so a short -TimeoutSeconds still leaves room for the second connection.</summary>
+    private TimeSpan BannerWait
+    {
+        get
+        {
+            var half = TimeSpan.FromTicks(_options.Timeout.Ticks / 2);
+            return _options.BannerWait < half ? _options.BannerWait : half;
+        }
+    }
+
     /// <summary>
-    /// Waits for the greeting. A port that stays silent for <see cref="SmtpTlsProbeOptions.BannerWait"/>
+    /// Waits for the greeting (<paramref name="bannerTask"/>). A port that stays silent for <paramref name="wait"/>
     /// may be an implicit-TLS port waiting for our ClientHello: a second connection asks it, while
     /// this one keeps waiting for a slow banner (greet delays of several seconds are common).
+    /// On .NET 8 the caller has waited already (a TimeoutException of that wait brings it here).
     /// </summary>
-    private async Task<SmtpReply?> ReadBannerAsync(SmtpConnection connection, CancellationToken cancellationToken)
+    private async Task<SmtpReply?> ReadBannerAsync(SmtpConnection connection, Task<SmtpReply> bannerTask, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var bannerTask = connection.ReadReplyAsync(cancellationToken);
-        // At most half the timeout, so a short -TimeoutSeconds still leaves room for the second connection.
-        var half = TimeSpan.FromTicks(_options.Timeout.Ticks / 2);
-        var wait = _options.BannerWait < half ? _options.BannerWait : half;
-        if (wait <= TimeSpan.Zero)
+        if (wait <= TimeSpan.Zero || bannerTask.IsCompleted)
         {
+            // No wait wanted, or the banner (or the read's own failure) came as the wait ended.
             return await bannerTask.ConfigureAwait(false);
         }
 
-#if NET8_0_OR_GREATER
-        // One timer that goes away with the banner, not a linked token source, a delay task and a WhenAny per check.
-        // The caller's cancellation ends the banner read itself, which then ends this wait.
-        try
-        {
-            return await bannerTask.WaitAsync(wait).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            if (bannerTask.IsCompleted)
-            {
-                // The banner (or the read's own failure) came as the wait ended.
-                return await bannerTask.ConfigureAwait(false);
-            }
-
-            // Silent for the whole wait: ask whether the port speaks TLS.
-        }
-#else
+#if !NET8_0_OR_GREATER
         using (var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var first = await Task.WhenAny(bannerTask, Task.Delay(wait, stopWaiting.Token)).ConfigureAwait(false);
@@ -568,15 +591,17 @@ internal sealed class ProbeRun
         return await bannerTask.ConfigureAwait(false);
     }
 
-    /// <summary>EHLO, falling back to HELO for servers that do not know ESMTP; null (with a finding) when refused.</summary>
-    private async Task<SmtpReply?> GreetAsync(SmtpConnection connection, CancellationToken cancellationToken)
-    {
-        var ehlo = await connection.CommandAsync("EHLO " + _heloName, cancellationToken).ConfigureAwait(false);
-        if (ehlo.IsPositive)
-        {
-            return ehlo;
-        }
+    /// <summary>EHLO (see <see cref="AfterRefusedEhloAsync"/> for a refusal).</summary>
+    private Task<SmtpReply> EhloAsync(SmtpConnection connection, CancellationToken cancellationToken) =>
+        connection.CommandAsync("EHLO " + _heloName, cancellationToken);
 
+    /// <summary>
+    /// After a refused EHLO: HELO for servers that do not know ESMTP (its first line as the reply); null (with a
+    /// finding, after QUIT) when that is refused too or the EHLO refusal was 421. Apart from the EHLO so that the
+    /// check of a server that accepts it takes one async method less.
+    /// </summary>
+    private async Task<SmtpReply?> AfterRefusedEhloAsync(SmtpConnection connection, SmtpReply ehlo, CancellationToken cancellationToken)
+    {
         if (ehlo.Code != 421)
         {
             var helo = await connection.CommandAsync("HELO " + _heloName, cancellationToken).ConfigureAwait(false);
@@ -936,6 +961,25 @@ internal sealed class ProbeRun
         var failure = _failure ?? verdict.CertificateFailure();
         return failure is null ? null : ResolutionLookup.Resolve(failure, _culture);
     }
+
+    // The names Enum.ToString gives, without its generic formatting machinery on every check (see EnumNames).
+    private static string EnumName(SmtpTlsMode value) => value switch
+    {
+        SmtpTlsMode.Auto => nameof(SmtpTlsMode.Auto),
+        SmtpTlsMode.StartTls => nameof(SmtpTlsMode.StartTls),
+        SmtpTlsMode.Implicit => nameof(SmtpTlsMode.Implicit),
+        _ => value.ToString(),
+    };
+
+    private static string EnumName(SmtpTlsProtocol value) => value switch
+    {
+        SmtpTlsProtocol.Ssl3 => nameof(SmtpTlsProtocol.Ssl3),
+        SmtpTlsProtocol.Tls10 => nameof(SmtpTlsProtocol.Tls10),
+        SmtpTlsProtocol.Tls11 => nameof(SmtpTlsProtocol.Tls11),
+        SmtpTlsProtocol.Tls12 => nameof(SmtpTlsProtocol.Tls12),
+        SmtpTlsProtocol.Tls13 => nameof(SmtpTlsProtocol.Tls13),
+        _ => value.ToString(),
+    };
 
     private static bool IsNetworkFailure(Exception ex) =>
         ex is TimeoutException or IOException or SocketException or ObjectDisposedException or SmtpProtocolException or AuthenticationException;

@@ -107,7 +107,7 @@ internal sealed class SmtpTlsVerdict
             SmtpTlsFindingSeverity.Warning => SmtpTlsStatus.Warning,
             _ => _result.TlsEstablished ? SmtpTlsStatus.Passed : SmtpTlsStatus.Failed,
         };
-        _result.Status = status.ToString();
+        _result.Status = EnumNames.Of(status);
     }
 
     /// <summary>
