@@ -29,6 +29,10 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
     private const int DefaultPerAddress = 5;
     private const int DefaultSpacingMilliseconds = 50;
 
+    // -Quiet's outputs, boxed once rather than per check.
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     private SmtpAddressLimiter? _addressLimiter;
     private SharedEndpointChecks? _sharedChecks;
     private string? _enforcementDomain;
@@ -242,9 +246,6 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
     /// <summary>$true/$false of -Quiet, boxed once.</summary>
     private static object QuietOutput(SmtpTlsResult result) => result.Status == nameof(SmtpTlsStatus.Passed) ? BoxedTrue : BoxedFalse;
 
-    private static readonly object BoxedTrue = true;
-    private static readonly object BoxedFalse = false;
-
     /// <summary>
     /// Stands for the engine's domain check (<see cref="SmtpTlsDomainCheck"/>): one job per MX address, whose
     /// results go out as each check completes; with -IncludePolicy the whole domain in this one queue slot, its
@@ -317,7 +318,7 @@ public sealed class TestSmtpTlsCommand : SmtpEndpointCommandBase
 
     /// <summary>
     /// One check as a queue job: the engine's task is awaited by the queue, which then reads the result from it, so a
-    /// check costs this object and two delegates rather than closures and a continuation state machine of its own.
+    /// check costs this object and its three delegates rather than closures and a continuation state machine of its own.
     /// </summary>
     private sealed class ProbeCheck
     {
