@@ -121,15 +121,7 @@ internal sealed class SmtpConnection : IDisposable
         var stream = Stream;
         if (!TryBeginStep(cancellationToken, Timeout))
         {
-            await RunBoundedAsync(
-                async token =>
-                {
-                    await stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
-                    return true;
-                },
-                Abort,
-                Timeout,
-                cancellationToken).ConfigureAwait(false);
+            await WriteUnsteppedAsync(stream, bytes, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -152,6 +144,18 @@ internal sealed class SmtpConnection : IDisposable
             EndStep();
         }
     }
+
+    /// <summary><see cref="WriteAsync"/> on the general path (see <see cref="ExchangeUnsteppedAsync"/>).</summary>
+    private Task<bool> WriteUnsteppedAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken) =>
+        RunBoundedAsync(
+            async token =>
+            {
+                await stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
+                return true;
+            },
+            Abort,
+            Timeout,
+            cancellationToken);
 
     /// <summary>Says QUIT and waits briefly for the answer; a server that misbehaves here changes no verdict.</summary>
     /// <remarks>
@@ -177,37 +181,7 @@ internal sealed class SmtpConnection : IDisposable
         {
             if (!TryBeginStep(cancellationToken, timeout))
             {
-                // Overlapping steps, or a connection whose deadline has passed: the general path, a deadline per step.
-                var stream = Stream;
-                if (command is not null && readIsNewStep)
-                {
-                    await RunBoundedAsync(
-                        async token =>
-                        {
-                            await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
-                            return true;
-                        },
-                        Abort,
-                        timeout,
-                        cancellationToken).ConfigureAwait(false);
-                    command = null;
-                }
-
-                var reader = Reader;
-                return await RunBoundedAsync(
-                    async token =>
-                    {
-                        if (command is not null)
-                        {
-                            await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
-                        }
-
-                        AcknowledgeImmediately();
-                        return await reader.ReadReplyAsync(exact, _logReceived, token).ConfigureAwait(false);
-                    },
-                    Abort,
-                    timeout,
-                    cancellationToken).ConfigureAwait(false);
+                return await ExchangeUnsteppedAsync(command, cancellationToken, exact, timeout, readIsNewStep).ConfigureAwait(false);
             }
 
             try
@@ -244,6 +218,44 @@ internal sealed class SmtpConnection : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// <see cref="ExchangeAsync"/> for overlapping steps, or on a connection whose deadline has passed: the general path,
+    /// a deadline per step. Apart so that the lambdas' captures cost the usual path nothing.
+    /// </summary>
+    private async Task<SmtpReply> ExchangeUnsteppedAsync(byte[]? command, CancellationToken cancellationToken, bool exact, TimeSpan timeout, bool readIsNewStep)
+    {
+        var stream = Stream;
+        if (command is not null && readIsNewStep)
+        {
+            await RunBoundedAsync(
+                async token =>
+                {
+                    await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
+                    return true;
+                },
+                Abort,
+                timeout,
+                cancellationToken).ConfigureAwait(false);
+            command = null;
+        }
+
+        var reader = Reader;
+        return await RunBoundedAsync(
+            async token =>
+            {
+                if (command is not null)
+                {
+                    await stream.WriteAsync(command, 0, command.Length, token).ConfigureAwait(false);
+                }
+
+                AcknowledgeImmediately();
+                return await reader.ReadReplyAsync(exact, _logReceived, token).ConfigureAwait(false);
+            },
+            Abort,
+            timeout,
+            cancellationToken).ConfigureAwait(false);
     }
 
 #if NET8_0_OR_GREATER
