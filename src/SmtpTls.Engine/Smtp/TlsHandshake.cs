@@ -57,6 +57,11 @@ internal static class TlsHandshake
             {
                 handshakeChain = ChainBuilder.FromHandshake(chain, presented, anchors);
             }
+
+            if (chain is not null)
+            {
+                ReleaseExtraStore(chain, certificate);
+            }
 #endif
             return true;
         }
@@ -150,6 +155,26 @@ internal static class TlsHandshake
         var parts = new[] { ssl.KeyExchangeAlgorithm.ToString(), ssl.CipherAlgorithm + "-" + ssl.CipherStrength, ssl.HashAlgorithm.ToString() };
         return string.Join("/", parts.Where(p => p != "None"));
 #endif
+    }
+
+    /// <summary>
+    /// Disposes the certificates SslStream put into the chain policy's extra store (what the server sent) and
+    /// empties it, once they are copied and the chain is built: the policy is this connection's own
+    /// (<see cref="ChainBuilder.FirstPolicy"/>), SslStream disposes the chain's elements and its own leaf but
+    /// leaves these to the finalizer. A later chain build (a renegotiation) fills the store afresh.
+    /// </summary>
+    internal static void ReleaseExtraStore(X509Chain chain, X509Certificate? sslStreamLeaf)
+    {
+        var extra = chain.ChainPolicy.ExtraStore;
+        foreach (var certificate in extra)
+        {
+            if (!ReferenceEquals(certificate, sslStreamLeaf))
+            {
+                certificate.Dispose();
+            }
+        }
+
+        extra.Clear();
     }
 
     internal static X509Certificate2[] CopyPresentedChain(X509Certificate? leaf, X509Chain? chain)
