@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -19,8 +18,8 @@ namespace SmtpTls.Certificates;
 /// use. On .NET 8+ the extensions, the two names' DER and the validity dates are therefore read from
 /// the certificate's own DER in one managed pass (the DER that the properties decode too, so the values are
 /// the same); a certificate whose DER that pass does not accept is read through the properties as before.
-/// The subject and issuer strings stay the properties (X509Certificate caches them, and the probe's
-/// notes read them anyway).
+/// Subject and issuer texts are decoded once per distinct name where that is what the property does (OpenSSL
+/// platforms), and are the properties' own texts elsewhere. netstandard2.0 reads everything through the properties.
 /// </remarks>
 internal sealed class CertificateFields
 {
