@@ -6,7 +6,9 @@
     measures:
       1. 1,000 endpoint checks (STARTTLS + certificate validation against the bed's CA) in one
          Test-SmtpTls call, against the good instance and a mix of scenarios: checks per second
-         (median of -Rounds runs; the first run also gives the memory growth).
+         (median of -Rounds runs; the first run also gives the memory growth), right after a short
+         warm-up (a fresh session, while the tiered JIT is still compiling) and again in the warm state,
+         after -WarmStateChecks more checks.
       2. The same list checked one after the other with `openssl s_client -starttls smtp -brief
          -CAfile ... -verify_hostname ...`, run from a shell loop (so PowerShell's own cost of
          starting a native command is not charged to openssl): checks per second and the ratio.
@@ -43,6 +45,8 @@ param(
     # Step 1's unmeasured checks first. The runtime keeps recompiling hot code (tiered JIT) for a few thousand
     # checks (about 7,000 in our runs), more slowly the busier the machine is: 64 measures a fresh session.
     [ValidateRange(1, 100000)] [int] $WarmupChecks = 64,
+    # Then this many more unmeasured checks and the same rounds again: the warm state, after the compiling (0: skip).
+    [ValidateRange(0, 1000000)] [int] $WarmStateChecks = 8000,
     # Step 6: checks against the server that waits before every reply, and how many at once.
     [int] $DelayedChecks = 3000,
     [int] $DelayedThrottleLimit = 1000,
@@ -99,6 +103,54 @@ function Get-ImportMilliseconds {
         [double]($output | Select-Object -Last 1)
     }
     Get-Median $samples
+}
+
+function Measure-SmtpTlsRounds {
+    <#
+        Step 1's measured rounds: -Rounds calls of Test-SmtpTls over the targets, each with its seconds, client CPU,
+        rest-of-machine CPU, methods JIT-compiled, memory growth, results returned and Passed.
+    #>
+    # Each round's results are kept and counted after the last round: PowerShell code run between rounds (Where-Object
+    # over 1,000 results) is recompiled by the tiered JIT in the background during the next round, which would be
+    # charged with it. Only the first round's memory growth is reported, before any other round's results exist.
+    $roundResults = [Collections.Generic.List[object]]::new()
+    $runs = foreach ($round in 1..$Rounds) {
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $process = [Diagnostics.Process]::GetCurrentProcess()
+        $workingSetBefore = $process.WorkingSet64
+        $heapBefore = [GC]::GetTotalMemory($true)
+        # The machine's window encloses the client's, so that "rest of machine" is never charged with the client.
+        $machineBefore = Get-MachineBusyMilliseconds
+        $cpuBefore = $process.TotalProcessorTime
+        $jitBefore = [Runtime.JitInfo]::GetCompiledMethodCount($false)
+        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited }
+        $process.Refresh()
+        $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
+        # Methods the runtime compiled meanwhile: tiered JIT recompiles hot code for the first few thousand checks.
+        # (A count, not JitInfo's compile time, which is wall time and grows with the machine's load.)
+        $jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitBefore
+        $machineAfter = Get-MachineBusyMilliseconds
+        $workingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
+        $heapGrowth = ([GC]::GetTotalMemory($false) - $heapBefore) / 1MB
+        $roundResults.Add($script:results)
+        $script:results = $null
+        [pscustomobject]@{
+            Seconds          = $seconds
+            CpuMsPerCheck    = $ownMs / $Checks
+            JitMethods       = $jitMethods
+            # Everything else the machine did meanwhile: Postfix of the bed, and whatever else runs here.
+            OtherCpuMsPerCheck = if ($null -ne $machineBefore) { [math]::Max(0, $machineAfter - $machineBefore - $ownMs) / $Checks } else { $null }
+            WorkingSetGrowth = $workingSetGrowth
+            HeapGrowth       = $heapGrowth
+        }
+    }
+    $runs = @($runs)
+    for ($round = 0; $round -lt $Rounds; $round++) {
+        $runs[$round] | Add-Member -NotePropertyName Returned -NotePropertyValue @($roundResults[$round]).Count
+        $runs[$round] | Add-Member -NotePropertyName Passed -NotePropertyValue @($roundResults[$round] | Where-Object Status -EQ 'Passed').Count
+    }
+    $roundResults = $null
+    $runs
 }
 
 function Invoke-OpensslLoop {
@@ -226,48 +278,22 @@ try {
     $warmup = for ($i = 0; $i -lt $WarmupChecks; $i++) { $targets[$i % $targets.Count] }
     $null = Test-SmtpTls -Server $warmup -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited
 
-    # Each round's results are kept and counted after the last round: PowerShell code run between rounds (Where-Object
-    # over 1,000 results) is recompiled by the tiered JIT in the background during the next round, which would be
-    # charged with it. Only the first round's memory growth is reported, before any other round's results exist.
-    $roundResults = [Collections.Generic.List[object]]::new()
-    $runs = foreach ($round in 1..$Rounds) {
-        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $workingSetBefore = $process.WorkingSet64
-        $heapBefore = [GC]::GetTotalMemory($true)
-        # The machine's window encloses the client's, so that "rest of machine" is never charged with the client.
-        $machineBefore = Get-MachineBusyMilliseconds
-        $cpuBefore = $process.TotalProcessorTime
-        $jitBefore = [Runtime.JitInfo]::GetCompiledMethodCount($false)
-        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited }
-        $process.Refresh()
-        $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
-        # Methods the runtime compiled meanwhile: tiered JIT recompiles hot code for the first few thousand checks.
-        # (A count, not JitInfo's compile time, which is wall time and grows with the machine's load.)
-        $jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitBefore
-        $machineAfter = Get-MachineBusyMilliseconds
-        $workingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
-        $heapGrowth = ([GC]::GetTotalMemory($false) - $heapBefore) / 1MB
-        $roundResults.Add($script:results)
-        $script:results = $null
-        [pscustomobject]@{
-            Seconds          = $seconds
-            CpuMsPerCheck    = $ownMs / $Checks
-            JitMethods       = $jitMethods
-            # Everything else the machine did meanwhile: Postfix of the bed, and whatever else runs here.
-            OtherCpuMsPerCheck = if ($null -ne $machineBefore) { [math]::Max(0, $machineAfter - $machineBefore - $ownMs) / $Checks } else { $null }
-            WorkingSetGrowth = $workingSetGrowth
-            HeapGrowth       = $heapGrowth
-        }
-    }
-    $runs = @($runs)
-    for ($round = 0; $round -lt $Rounds; $round++) {
-        $runs[$round] | Add-Member -NotePropertyName Returned -NotePropertyValue @($roundResults[$round]).Count
-        $runs[$round] | Add-Member -NotePropertyName Passed -NotePropertyValue @($roundResults[$round] | Where-Object Status -EQ 'Passed').Count
-    }
-    $roundResults = $null
+    $runs = @(Measure-SmtpTlsRounds)
     $smtpTlsSeconds = Get-Median $runs.Seconds
     $first = $runs[0]
+
+    # The warm state: the same rounds again once the session has run -WarmStateChecks more checks, when the tiered JIT
+    # has done its work (what a long fleet run pays per check); the plainest client after as many checks.
+    $warmRuns = $null
+    $bareWarm = $null
+    $checksBeforeWarm = $WarmupChecks + $Rounds * $Checks + $WarmStateChecks
+    if ($WarmStateChecks -gt 0) {
+        $more = for ($i = 0; $i -lt $WarmStateChecks; $i++) { $targets[$i % $targets.Count] }
+        $null = Test-SmtpTls -Server $more -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited
+        $more = $null
+        $warmRuns = @(Measure-SmtpTlsRounds)
+        $bareWarm = Invoke-BareClient -Targets $targets -CaFile $ca -ServerName $serverName -ThrottleLimit $ThrottleLimit -WarmupChecks $checksBeforeWarm -Rounds $Rounds
+    }
 
     $bare = Invoke-BareClient -Targets $targets -CaFile $ca -ServerName $serverName -ThrottleLimit $ThrottleLimit -WarmupChecks $WarmupChecks -Rounds $Rounds
     $openssl = Invoke-OpensslLoop -Targets $targets -CaFile $ca -ServerName $serverName
@@ -319,6 +345,18 @@ try {
         BareClientVerified        = $bare.Verified
         SmtpTlsVsBareClientPercent = [math]::Round(100 * $bare.Seconds / $smtpTlsSeconds, 0)
         RatioBareClientVsOpenssl  = [math]::Round($openssl.Seconds / $bare.Seconds, 1)
+        WarmStateChecks           = $WarmStateChecks
+        WarmChecksBefore          = if ($warmRuns) { $checksBeforeWarm } else { $null }
+        WarmResultsPassed         = if ($warmRuns) { @($warmRuns.Passed) } else { $null }
+        WarmChecksPerSecond       = if ($warmRuns) { [math]::Round($Checks / (Get-Median $warmRuns.Seconds), 0) } else { $null }
+        WarmClientCpuMsPerCheck   = if ($warmRuns) { [math]::Round((Get-Median $warmRuns.CpuMsPerCheck), 2) } else { $null }
+        WarmOtherCpuMsPerCheck    = if ($warmRuns -and $null -ne $warmRuns[0].OtherCpuMsPerCheck) { [math]::Round((Get-Median $warmRuns.OtherCpuMsPerCheck), 2) } else { $null }
+        WarmJitMethodsPerRound    = if ($warmRuns) { @($warmRuns.JitMethods) } else { $null }
+        WarmRatioVsOpenssl        = if ($warmRuns) { [math]::Round($openssl.Seconds / (Get-Median $warmRuns.Seconds), 2) } else { $null }
+        WarmBareClientChecksPerSecond = if ($bareWarm) { [math]::Round($Checks / $bareWarm.Seconds, 0) } else { $null }
+        WarmBareClientCpuMsPerCheck = if ($bareWarm) { [math]::Round($bareWarm.CpuMsPerCheck, 2) } else { $null }
+        WarmSmtpTlsVsBareClientPercent = if ($warmRuns -and $bareWarm) { [math]::Round(100 * $bareWarm.Seconds / (Get-Median $warmRuns.Seconds), 0) } else { $null }
+        WarmRatioBareClientVsOpenssl = if ($bareWarm) { [math]::Round($openssl.Seconds / $bareWarm.Seconds, 1) } else { $null }
         OtherCpuMsPerCheck        = if ($null -ne $runs[0].OtherCpuMsPerCheck) { [math]::Round((Get-Median $runs.OtherCpuMsPerCheck), 2) } else { $null }
         OpensslSeconds            = [math]::Round($openssl.Seconds, 2)
         OpensslChecksPerSecond    = [math]::Round($Checks / $openssl.Seconds, 0)
@@ -362,6 +400,15 @@ try {
         [pscustomobject]@{ Measure = 'Test-SmtpTls / plainest .NET client'; Value = "$($figures.SmtpTlsVsBareClientPercent)% of its rate"; Target = '' }
         [pscustomobject]@{ Measure = 'Same list, openssl s_client one after another'; Value = "$($figures.OpensslChecksPerSecond) checks/s ($($figures.OpensslSeconds) s; $($openssl.Verified) verified)"; Target = '' }
         [pscustomobject]@{ Measure = 'Ratio Test-SmtpTls / openssl'; Value = "$($figures.RatioVsOpenssl)x"; Target = '5x (floor 4x)' }
+    )
+    if ($warmRuns) {
+        $table += @(
+            [pscustomobject]@{ Measure = "Warm state: the same, after $checksBeforeWarm checks in the session"; Value = "$($figures.WarmChecksPerSecond) checks/s (CPU per check: $($figures.WarmClientCpuMsPerCheck) ms client, $($figures.WarmOtherCpuMsPerCheck) ms rest of machine; methods JIT-compiled per run $($warmRuns.JitMethods -join '/'))"; Target = '' }
+            [pscustomobject]@{ Measure = 'Warm state, plainest .NET client'; Value = "$($figures.WarmBareClientChecksPerSecond) checks/s (CPU per check: $($figures.WarmBareClientCpuMsPerCheck) ms; $($bareWarm.Verified -join '/') verified; $($figures.WarmRatioBareClientVsOpenssl)x openssl); Test-SmtpTls at $($figures.WarmSmtpTlsVsBareClientPercent)% of its rate"; Target = '' }
+            [pscustomobject]@{ Measure = 'Ratio Test-SmtpTls / openssl, warm state'; Value = "$($figures.WarmRatioVsOpenssl)x"; Target = '5x (floor 4x)' }
+        )
+    }
+    $table += @(
         [pscustomobject]@{ Measure = 'Test-SmtpTls -ProtocolScan, one host (median of 5)'; Value = "$($figures.ProtocolScanMs) ms ($($scanAccepted -join ', ') accepted)"; Target = '< 50 ms' }
         [pscustomobject]@{ Measure = 'testssl.sh --starttls smtp -p, same host (median of 3)'; Value = if ($testssl) { "$($figures.TestsslProtocolsMs) ms ($($testssl.Offered -join ', ') offered; ratio $($figures.RatioVsTestssl)x)" } else { 'not measured: testssl or unshare missing, or testssl failed (see the warning)' }; Target = '' }
         [pscustomobject]@{ Measure = 'Import-Module in a fresh pwsh (median of 5)'; Value = "$($figures.ImportModuleMs) ms"; Target = '< 400 ms' }
@@ -373,6 +420,7 @@ try {
     # Wide enough for every row on one line, also when the output goes to a file or a CI log.
     Write-Host ($table | Format-Table -AutoSize -Wrap | Out-String -Width 240).TrimEnd()
     Write-Host ("Results: {0} returned per run, {1} Passed (expected {2}); methods JIT-compiled per run {3}; load average at start {4}; {5} checks warm-up; {6}" -f ($runs.Returned -join '/'), ($runs.Passed -join '/'), $expectedPassed, ($runs.JitMethods -join '/'), $load, $WarmupChecks, $figures.Machine)
+    if ($warmRuns) { Write-Host ("Warm state: {0} Passed per run (expected {1})" -f ($warmRuns.Passed -join '/'), $expectedPassed) }
     Write-Host "Figures written to $OutputPath"
 }
 finally {
