@@ -143,18 +143,32 @@ internal static class CertificateFacts
     /// </remarks>
     public static X509Certificate2? FindSame(IReadOnlyList<X509Certificate2> list, X509Certificate2 certificate)
     {
-        var handle = certificate.Handle;
-        foreach (var candidate in list)
+        if (FindSameInstance(list, certificate) is { } instance)
         {
-            if (ReferenceEquals(candidate, certificate) || (handle != IntPtr.Zero && candidate.Handle == handle))
-            {
-                return candidate;
-            }
+            return instance;
         }
 
         foreach (var candidate in list)
         {
             if (SameCertificate(candidate, certificate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The entry of <paramref name="list"/> that is <paramref name="certificate"/> itself or a copy sharing its platform
+    /// certificate, or null; no DER is fetched (that is native work per certificate object).
+    /// </summary>
+    public static X509Certificate2? FindSameInstance(IReadOnlyList<X509Certificate2> list, X509Certificate2 certificate)
+    {
+        var handle = certificate.Handle;
+        foreach (var candidate in list)
+        {
+            if (ReferenceEquals(candidate, certificate) || (handle != IntPtr.Zero && candidate.Handle == handle))
             {
                 return candidate;
             }

@@ -187,21 +187,14 @@ internal static class ChainBuilder
     /// </summary>
     private static X509Certificate2? Known(X509Certificate2 element, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors)
     {
-        var handle = element.Handle;
-        foreach (var presented in presentedChain)
+        if (CertificateFacts.FindSameInstance(presentedChain, element) is { } presented)
         {
-            if (ReferenceEquals(presented, element) || (handle != IntPtr.Zero && presented.Handle == handle))
-            {
-                return presented;
-            }
+            return presented;
         }
 
-        foreach (var anchor in anchors.Certificates)
+        if (CertificateFacts.FindSameInstance(anchors.Certificates, element) is { } anchor)
         {
-            if (ReferenceEquals(anchor, element) || (handle != IntPtr.Zero && anchor.Handle == handle))
-            {
-                return CertificateFacts.FindSame(presentedChain, anchor) ?? anchor;
-            }
+            return CertificateFacts.FindSame(presentedChain, anchor) ?? anchor;
         }
 
         return CertificateFacts.FindSame(presentedChain, element) ?? CertificateFacts.FindSame(anchors.Certificates, element);

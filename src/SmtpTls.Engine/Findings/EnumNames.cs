@@ -8,31 +8,17 @@ namespace SmtpTls;
 /// </summary>
 internal static class EnumNames
 {
+    private static readonly string[] Statuses = NamesOf<SmtpTlsStatus>();
+    private static readonly string[] Severities = NamesOf<SmtpTlsFindingSeverity>();
     private static readonly string[] FindingIds = NamesOf<SmtpTlsFindingId>();
 
-    public static string Of(SmtpTlsStatus value) => value switch
-    {
-        SmtpTlsStatus.Passed => nameof(SmtpTlsStatus.Passed),
-        SmtpTlsStatus.Warning => nameof(SmtpTlsStatus.Warning),
-        SmtpTlsStatus.Failed => nameof(SmtpTlsStatus.Failed),
-        SmtpTlsStatus.Error => nameof(SmtpTlsStatus.Error),
-        SmtpTlsStatus.Throttled => nameof(SmtpTlsStatus.Throttled),
-        _ => value.ToString(),
-    };
+    public static string Of(SmtpTlsStatus value) => Lookup(Statuses, (int)value) ?? value.ToString();
 
-    public static string Of(SmtpTlsFindingSeverity value) => value switch
-    {
-        SmtpTlsFindingSeverity.Info => nameof(SmtpTlsFindingSeverity.Info),
-        SmtpTlsFindingSeverity.Warning => nameof(SmtpTlsFindingSeverity.Warning),
-        SmtpTlsFindingSeverity.Error => nameof(SmtpTlsFindingSeverity.Error),
-        _ => value.ToString(),
-    };
+    public static string Of(SmtpTlsFindingSeverity value) => Lookup(Severities, (int)value) ?? value.ToString();
 
-    public static string Of(SmtpTlsFindingId value)
-    {
-        var index = (int)value;
-        return index >= 0 && index < FindingIds.Length && FindingIds[index] is { } name ? name : value.ToString();
-    }
+    public static string Of(SmtpTlsFindingId value) => Lookup(FindingIds, (int)value) ?? value.ToString();
+
+    private static string? Lookup(string[] names, int index) => index >= 0 && index < names.Length ? names[index] : null;
 
     /// <summary>The names of an enum whose values are small non-negative numbers, indexed by value (null for a gap).</summary>
     private static string[] NamesOf<T>()

@@ -194,8 +194,7 @@ internal static class TlsHandshake
         {
             foreach (var extra in chain.ChainPolicy.ExtraStore)
             {
-                var handle = extra.Handle;
-                if (handle != IntPtr.Zero && result.Exists(known => known.Handle == handle))
+                if (CertificateFacts.FindSameInstance(result, extra) is not null)
                 {
                     continue;
                 }
