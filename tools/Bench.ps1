@@ -8,7 +8,9 @@
          Test-SmtpTls call, against the good instance and a mix of scenarios: checks per second
          (median of -Rounds runs; the first run also gives the memory growth), right after a short
          warm-up (a fresh session, while the tiered JIT is still compiling) and again in the warm state,
-         after -WarmStateChecks more checks.
+         after -WarmStateChecks more checks. These rounds run in a new pwsh (tools/BenchSession.ps1) that
+         imports the module and does nothing else first, as a user's session would: not in this one, which
+         started the bed and whose start-up code the tiered JIT would recompile during the rounds.
       2. The same list checked one after the other with `openssl s_client -starttls smtp -brief
          -CAfile ... -verify_hostname ...`, run from a shell loop (so PowerShell's own cost of
          starting a native command is not charged to openssl): checks per second and the ratio.
@@ -18,7 +20,7 @@
       3. Test-SmtpTls -ProtocolScan on one host (median of 5 calls) against `testssl.sh --starttls
          smtp -p` on it (median of 3), and the ratio.
       4. Import-Module time in a fresh pwsh (median of 5).
-      5. Working-set and managed-heap growth of this process over the 1,000 checks (results kept).
+      5. Working-set and managed-heap growth of the measuring session over the 1,000 checks (results kept).
       6. Internet latency: 3,000 checks at -ThrottleLimit 1000 against the fleet test server
          (tests/SmtpTls.FleetServer) waiting 100 ms before every reply, against the rate of step 1,
          with memory growth and threads.
@@ -75,15 +77,6 @@ function Measure-Seconds([scriptblock] $Action) {
     $watch.Elapsed.TotalSeconds
 }
 
-function Get-MachineBusyMilliseconds {
-    <# CPU time all processors spent busy since boot (Linux /proc/stat), or $null elsewhere. #>
-    if (-not [IO.File]::Exists('/proc/stat')) { return $null }
-    # One .NET read and split (no pipeline): it runs next to the measured rounds, whose CPU figure it must not colour.
-    $fields = [IO.File]::ReadAllLines('/proc/stat')[0].Split(' ', [StringSplitOptions]::RemoveEmptyEntries)
-    # cpu user nice system idle iowait irq softirq steal: busy = all but idle and iowait, in clock ticks (USER_HZ = 100).
-    ([double]$fields[1] + [double]$fields[2] + [double]$fields[3] + [double]$fields[6] + [double]$fields[7] + [double]$fields[8]) * 10
-}
-
 function Get-PwshCommand {
     <# How to start a fresh pwsh like this one: its own executable, or dotnet + pwsh.dll for the dotnet tool. #>
     $process = [Environment]::ProcessPath
@@ -105,52 +98,28 @@ function Get-ImportMilliseconds {
     Get-Median $samples
 }
 
-function Measure-SmtpTlsRounds {
+function Invoke-BenchSession {
     <#
-        Step 1's measured rounds: -Rounds calls of Test-SmtpTls over the targets, each with its seconds, client CPU,
-        rest-of-machine CPU, methods JIT-compiled, memory growth, results returned and Passed.
+        Step 1's Test-SmtpTls rounds, fresh and (unless -WarmStateChecks is 0) warm, in a new pwsh that imports the
+        module and does nothing else first (tools/BenchSession.ps1): a user's session, not this one, which started
+        the bed. Returns Fresh and Warm, each the rounds' figures.
     #>
-    # Each round's results are kept and counted after the last round: PowerShell code run between rounds (Where-Object
-    # over 1,000 results) is recompiled by the tiered JIT in the background during the next round, which would be
-    # charged with it. Only the first round's memory growth is reported, before any other round's results exist.
-    $roundResults = [Collections.Generic.List[object]]::new()
-    $runs = foreach ($round in 1..$Rounds) {
-        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-        $process = [Diagnostics.Process]::GetCurrentProcess()
-        $workingSetBefore = $process.WorkingSet64
-        $heapBefore = [GC]::GetTotalMemory($true)
-        # The machine's window encloses the client's, so that "rest of machine" is never charged with the client.
-        $machineBefore = Get-MachineBusyMilliseconds
-        $cpuBefore = $process.TotalProcessorTime
-        $jitBefore = [Runtime.JitInfo]::GetCompiledMethodCount($false)
-        $seconds = Measure-Seconds { $script:results = Test-SmtpTls -Server $targets -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited }
-        $process.Refresh()
-        $ownMs = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds
-        # Methods the runtime compiled meanwhile: tiered JIT recompiles hot code for the first few thousand checks.
-        # (A count, not JitInfo's compile time, which is wall time and grows with the machine's load.)
-        $jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitBefore
-        $machineAfter = Get-MachineBusyMilliseconds
-        $workingSetGrowth = ($process.WorkingSet64 - $workingSetBefore) / 1MB
-        $heapGrowth = ([GC]::GetTotalMemory($false) - $heapBefore) / 1MB
-        $roundResults.Add($script:results)
-        $script:results = $null
-        [pscustomobject]@{
-            Seconds          = $seconds
-            CpuMsPerCheck    = $ownMs / $Checks
-            JitMethods       = $jitMethods
-            # Everything else the machine did meanwhile: Postfix of the bed, and whatever else runs here.
-            OtherCpuMsPerCheck = if ($null -ne $machineBefore) { [math]::Max(0, $machineAfter - $machineBefore - $ownMs) / $Checks } else { $null }
-            WorkingSetGrowth = $workingSetGrowth
-            HeapGrowth       = $heapGrowth
-        }
+    param([string[]] $Targets, [string] $CaFile, [string] $ServerName)
+    $pwsh = Get-PwshCommand
+    $list = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-session-targets-$PID.txt"
+    $figures = Join-Path ([IO.Path]::GetTempPath()) "smtptls-bench-session-$PID.json"
+    Set-Content -LiteralPath $list -Value $Targets
+    try {
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'BenchSession.ps1') `
+            -ModulePath $ModulePath -TargetsFile $list -ServerName $ServerName -CaFile $CaFile -OutputPath $figures `
+            -ThrottleLimit $ThrottleLimit -Rounds $Rounds -WarmupChecks $WarmupChecks -WarmStateChecks $WarmStateChecks 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "The measuring session (tools/BenchSession.ps1) failed: $($output -join "`n")" }
+        $session = Get-Content -LiteralPath $figures -Raw | ConvertFrom-Json
+        [pscustomobject]@{ Fresh = @($session.Fresh); Warm = if ($session.Warm) { @($session.Warm) } else { $null } }
     }
-    $runs = @($runs)
-    for ($round = 0; $round -lt $Rounds; $round++) {
-        $runs[$round] | Add-Member -NotePropertyName Returned -NotePropertyValue @($roundResults[$round]).Count
-        $runs[$round] | Add-Member -NotePropertyName Passed -NotePropertyValue @($roundResults[$round] | Where-Object Status -EQ 'Passed').Count
+    finally {
+        Remove-Item -LiteralPath $list, $figures -ErrorAction Ignore
     }
-    $roundResults = $null
-    $runs
 }
 
 function Invoke-OpensslLoop {
@@ -274,24 +243,17 @@ try {
     }
     $expectedPassed = @($targets | Where-Object { $_ -in "$($good.Address):$($good.Port)", "127.0.0.1:$($bed.Scenarios.required.Port)", "127.0.0.1:$($bed.Scenarios.submission.Port)" }).Count
 
-    # Warm-up: JIT and first-use costs are not what a fleet run pays per check.
-    $warmup = for ($i = 0; $i -lt $WarmupChecks; $i++) { $targets[$i % $targets.Count] }
-    $null = Test-SmtpTls -Server $warmup -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited
-
-    $runs = @(Measure-SmtpTlsRounds)
+    $session = Invoke-BenchSession -Targets $targets -CaFile $ca -ServerName $serverName
+    $runs = $session.Fresh
     $smtpTlsSeconds = Get-Median $runs.Seconds
     $first = $runs[0]
 
     # The warm state: the same rounds again once the session has run -WarmStateChecks more checks, when the tiered JIT
     # has done its work (what a long fleet run pays per check); the plainest client after as many checks.
-    $warmRuns = $null
+    $warmRuns = $session.Warm
     $bareWarm = $null
     $checksBeforeWarm = $WarmupChecks + $Rounds * $Checks + $WarmStateChecks
-    if ($WarmStateChecks -gt 0) {
-        $more = for ($i = 0; $i -lt $WarmStateChecks; $i++) { $targets[$i % $targets.Count] }
-        $null = Test-SmtpTls -Server $more -ServerName $serverName -TrustedRootPath $ca -ThrottleLimit $ThrottleLimit @unlimited
-        $more = $null
-        $warmRuns = @(Measure-SmtpTlsRounds)
+    if ($warmRuns) {
         $bareWarm = Invoke-BareClient -Targets $targets -CaFile $ca -ServerName $serverName -ThrottleLimit $ThrottleLimit -WarmupChecks $checksBeforeWarm -Rounds $Rounds
     }
 
