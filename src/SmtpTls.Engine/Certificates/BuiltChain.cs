@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SmtpTls.Certificates;
@@ -23,7 +22,23 @@ internal sealed class BuiltChain
     public X509ChainStatusFlags Flags { get; }
 
     /// <summary>No status on the chain or on any of its certificates.</summary>
-    public bool Valid => Flags == X509ChainStatusFlags.NoError && Elements.All(e => e.Flags == X509ChainStatusFlags.NoError);
+    public bool Valid => Flags == X509ChainStatusFlags.NoError && ElementFlags == X509ChainStatusFlags.NoError;
+
+    /// <summary>The statuses of all its certificates together.</summary>
+    /// <remarks>A loop, not LINQ: this runs on every check, and LINQ's generic code is JIT-compiled again in each fresh session.</remarks>
+    public X509ChainStatusFlags ElementFlags
+    {
+        get
+        {
+            var flags = X509ChainStatusFlags.NoError;
+            for (var i = 0; i < Elements.Count; i++)
+            {
+                flags |= Elements[i].Flags;
+            }
+
+            return flags;
+        }
+    }
 
     /// <summary>Whether the chain reaches a self-issued certificate (a root), rather than stopping at a missing issuer.</summary>
     public bool EndsInSelfIssued => Elements.Count > 0 && CertificateFacts.IsSelfIssued(Elements[Elements.Count - 1].Certificate);

@@ -60,9 +60,14 @@ public static class CertificateAnalyzer
             throw new ArgumentException("The server presented no certificate.", nameof(presentedChain));
         }
 
-        if (presentedChain.Any(c => c is null))
+        // Loops rather than LINQ on this path: it runs on every check, and in a fresh session the JIT
+        // compiles LINQ's generic code (and its tiers) again for each instantiation.
+        for (var i = 0; i < presentedChain.Count; i++)
         {
-            throw new ArgumentNullException(nameof(presentedChain), "The presented chain holds a null certificate.");
+            if (presentedChain[i] is null)
+            {
+                throw new ArgumentNullException(nameof(presentedChain), "The presented chain holds a null certificate.");
+            }
         }
 
         if (expiryWarningDays < 0)
@@ -77,7 +82,13 @@ public static class CertificateAnalyzer
         var commonNames = CertificateFacts.CommonNames(leaf);
         var info = DescribeLeaf(leaf, now, expiryWarningDays, CertificateFields.Of(leaf), dnsNames, addresses, commonNames);
 
-        info.PresentedChain = presentedChain.Select(c => Element(c, "Server")).ToArray();
+        var presented = new SmtpCertificateChainElement[presentedChain.Count];
+        for (var i = 0; i < presented.Length; i++)
+        {
+            presented[i] = Element(presentedChain[i], "Server");
+        }
+
+        info.PresentedChain = presented;
 
         var chain = ChainBuilder.Build(leaf, presentedChain, anchors, now, firstPass);
         DescribeChain(info, chain, presentedChain, anchors, culture);
@@ -107,9 +118,9 @@ public static class CertificateAnalyzer
         {
             // Names in a certificate are the server's text too: control characters are shown escaped.
             Subject = VisibleText.Escape(leafFields.Subject)!,
-            CommonName = VisibleText.Escape(commonNames.LastOrDefault()),
-            DnsNames = dnsNames.Select(n => VisibleText.Escape(n)!).ToArray(),
-            IPAddresses = addresses.Select(a => a.ToString()).ToArray(),
+            CommonName = VisibleText.Escape(commonNames.Count > 0 ? commonNames[commonNames.Count - 1] : null),
+            DnsNames = EscapedNames(dnsNames),
+            IPAddresses = AddressTexts(addresses),
             Issuer = VisibleText.Escape(leafFields.Issuer)!,
             NotBefore = leafFields.NotBefore,
             NotAfter = leafFields.NotAfter,
@@ -130,6 +141,28 @@ public static class CertificateAnalyzer
             TlsaRecord = "3 1 1 " + tlsa,
             CheckedAt = now.ToUniversalTime(),
         };
+    }
+
+    private static string[] EscapedNames(List<string> names)
+    {
+        var escaped = new string[names.Count];
+        for (var i = 0; i < escaped.Length; i++)
+        {
+            escaped[i] = VisibleText.Escape(names[i])!;
+        }
+
+        return escaped;
+    }
+
+    private static string[] AddressTexts(List<System.Net.IPAddress> addresses)
+    {
+        var texts = new string[addresses.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = addresses[i].ToString();
+        }
+
+        return texts;
     }
 
     private static void DescribeChain(SmtpCertificateInfo info, BuiltChain chain, IReadOnlyList<X509Certificate2> presentedChain, TrustAnchors anchors, CultureInfo culture)
@@ -162,9 +195,13 @@ public static class CertificateAnalyzer
             }
 
             var element = Element(built.Certificate, source);
-            element.Status = Describe(built.Certificate, flags, built.Information, i == last, lastIsLeafOnly, culture).ToArray();
+            var status = Describe(built.Certificate, flags, built.Information, i == last, lastIsLeafOnly, culture);
+            element.Status = status;
             elements.Add(element);
-            statuses.AddRange(element.Status);
+            if (status.Length > 0)
+            {
+                statuses.AddRange(status);
+            }
 
             // An intermediate that only this machine's store supplied: the chain works here, elsewhere it will not.
             if (source == "SystemStore" && !element.IsSelfSigned)
@@ -176,21 +213,25 @@ public static class CertificateAnalyzer
 
         // Chain-wide flags no element carries (rare) are still reported, against the leaf.
         var leaf = presentedChain[0];
-        var elementFlags = chain.Elements.Aggregate(X509ChainStatusFlags.NoError, (all, e) => all | e.Flags);
-        var orphan = chain.Flags & ~elementFlags & ~X509ChainStatusFlags.PartialChain;
-        statuses.AddRange(Describe(leaf, orphan, string.Empty, isLast: false, leafOnly: false, culture));
+        var orphan = chain.Flags & ~chain.ElementFlags & ~X509ChainStatusFlags.PartialChain;
+        if (orphan != X509ChainStatusFlags.NoError)
+        {
+            statuses.AddRange(Describe(leaf, orphan, string.Empty, isLast: false, leafOnly: false, culture));
+        }
 
         info.Chain = elements.ToArray();
-        info.ChainStatus = statuses.Distinct(StringComparer.Ordinal).ToArray();
+        info.ChainStatus = statuses.Count == 0 ? Array.Empty<string>() : statuses.Distinct(StringComparer.Ordinal).ToArray();
         info.ChainValid = chain.Valid;
     }
 
-    private static IEnumerable<string> Describe(X509Certificate2 certificate, X509ChainStatusFlags flags, string information, bool isLast, bool leafOnly, CultureInfo culture)
+    private static string[] Describe(X509Certificate2 certificate, X509ChainStatusFlags flags, string information, bool isLast, bool leafOnly, CultureInfo culture)
     {
         if (flags == X509ChainStatusFlags.NoError)
         {
-            yield break;
+            return Array.Empty<string>();
         }
+
+        var texts = new List<string>();
 
         foreach (var flag in AllFlags)
         {
@@ -212,8 +253,10 @@ public static class CertificateAnalyzer
                 X509ChainStatusFlags.InvalidBasicConstraints => LocalizedText.Format("Certificate.Chain.InvalidBasicConstraints", culture, subject),
                 _ => LocalizedText.Format("Certificate.Chain.Other", culture, subject, string.IsNullOrEmpty(information) ? flag.ToString() : information),
             };
-            yield return flag + ": " + text;
+            texts.Add(flag + ": " + text);
         }
+
+        return texts.ToArray();
     }
 
     private static SmtpCertificateChainElement Element(X509Certificate2 certificate, string source)

@@ -148,11 +148,12 @@ internal static class CertificateFacts
             return instance;
         }
 
-        foreach (var candidate in list)
+        // Indexed loops: foreach over the interface boxes an enumerator (ReadOnlyCollection, array) on every check.
+        for (var i = 0; i < list.Count; i++)
         {
-            if (SameCertificate(candidate, certificate))
+            if (SameCertificate(list[i], certificate))
             {
-                return candidate;
+                return list[i];
             }
         }
 
@@ -166,8 +167,9 @@ internal static class CertificateFacts
     public static X509Certificate2? FindSameInstance(IReadOnlyList<X509Certificate2> list, X509Certificate2 certificate)
     {
         var handle = certificate.Handle;
-        foreach (var candidate in list)
+        for (var i = 0; i < list.Count; i++)
         {
+            var candidate = list[i];
             if (ReferenceEquals(candidate, certificate) || (handle != IntPtr.Zero && candidate.Handle == handle))
             {
                 return candidate;

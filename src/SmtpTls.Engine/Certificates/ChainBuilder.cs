@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SmtpTls.Certificates;
@@ -93,7 +92,7 @@ internal static class ChainBuilder
         }
 
         var built = Collect(chain, presentedChain, anchors, acceptAnchorRoot: false);
-        if (((built.Flags | built.Elements.Aggregate(X509ChainStatusFlags.NoError, (all, e) => all | e.Flags)) & X509ChainStatusFlags.NotValidForUsage) != 0)
+        if (((built.Flags | built.ElementFlags) & X509ChainStatusFlags.NotValidForUsage) != 0)
         {
             return null;
         }
@@ -205,8 +204,18 @@ internal static class ChainBuilder
         var elements = new List<BuiltChainElement>();
         foreach (var element in chain.ChainElements)
         {
-            var flags = element.ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-            var information = string.Join(" ", element.ChainElementStatus.Select(s => s.StatusInformation?.Trim()).Where(s => !string.IsNullOrEmpty(s)));
+            // Loops, not LINQ (Aggregate, Select/Where/Join): this runs for every certificate of every check.
+            var flags = X509ChainStatusFlags.NoError;
+            var information = string.Empty;
+            foreach (var status in element.ChainElementStatus)
+            {
+                flags |= status.Status;
+                var text = status.StatusInformation?.Trim();
+                if (!string.IsNullOrEmpty(text))
+                {
+                    information = information.Length == 0 ? text! : information + " " + text;
+                }
+            }
 
             // The chain owns (and on reset disposes) its element certificates: keep our own instances
             // (a duplicated handle for a store certificate; parsing the bytes again would cost far more).
@@ -214,7 +223,11 @@ internal static class ChainBuilder
             elements.Add(new BuiltChainElement(certificate, flags, information));
         }
 
-        var overall = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        var overall = X509ChainStatusFlags.NoError;
+        foreach (var status in chain.ChainStatus)
+        {
+            overall |= status.Status;
+        }
         if (acceptAnchorRoot && elements.Count > 0 && anchors.Contains(elements[elements.Count - 1].Certificate))
         {
             elements[elements.Count - 1].Flags &= ~X509ChainStatusFlags.UntrustedRoot;

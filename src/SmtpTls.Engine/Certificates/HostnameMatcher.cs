@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -45,18 +44,44 @@ public static class HostnameMatcher
     /// <summary>As <see cref="Matches(X509Certificate2, string)"/>, on names the caller has read from the certificate already.</summary>
     internal static bool Matches(IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses, Func<IEnumerable<string>> commonNames, string name)
     {
+        // Indexed loops rather than LINQ: this runs on every check (and per name), and in a fresh
+        // session the JIT compiles LINQ's generic code and its tiers again.
         if (TryParseAddress(name, out var address))
         {
-            return addresses.Any(a => a.Equals(address));
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                if (addresses[i].Equals(address))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         if (dnsNames.Count > 0)
         {
-            return dnsNames.Any(presented => MatchesDnsName(presented, name));
+            for (var i = 0; i < dnsNames.Count; i++)
+            {
+                if (MatchesDnsName(dnsNames[i], name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // RFC 6125 6.4.4: the CN is a fallback only for certificates without DNS names in the SAN.
-        return commonNames().Any(cn => MatchesDnsName(cn, name));
+        foreach (var commonName in commonNames())
+        {
+            if (MatchesDnsName(commonName, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -112,7 +137,7 @@ public static class HostnameMatcher
         }
 
         // IPAddress.TryParse also takes "1" or "127.1"; only the dotted quad and IPv6 count as literals here.
-        var looksLikeAddress = text.IndexOf(':') >= 0 || (text.Split('.').Length == 4 && text.All(c => c == '.' || (c >= '0' && c <= '9')));
+        var looksLikeAddress = text.IndexOf(':') >= 0 || IsDottedQuadShape(text);
         if (!looksLikeAddress || !IPAddress.TryParse(text, out var parsed))
         {
             return false;
@@ -128,6 +153,38 @@ public static class HostnameMatcher
         return true;
     }
 
+    /// <summary>Three dots and otherwise only digits (what <c>Split('.').Length == 4</c> and an all-digits test said, without the arrays).</summary>
+    private static bool IsDottedQuadShape(string text)
+    {
+        var dots = 0;
+        foreach (var c in text)
+        {
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (c < '0' || c > '9')
+            {
+                return false;
+            }
+        }
+
+        return dots == 3;
+    }
+
+    private static bool HasNonAscii(string text, bool orWhiteSpace)
+    {
+        foreach (var c in text)
+        {
+            if (c > 0x7F || (orWhiteSpace && char.IsWhiteSpace(c)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string? NormalizeReference(string? name)
     {
         var text = TrimDot(name);
@@ -136,7 +193,7 @@ public static class HostnameMatcher
             return null;
         }
 
-        if (text.Any(c => c > 0x7F))
+        if (HasNonAscii(text, orWhiteSpace: false))
         {
             try
             {
@@ -156,7 +213,7 @@ public static class HostnameMatcher
         var text = TrimDot(name);
 
         // Certificates carry A-labels (RFC 5280 4.2.1.6); raw Unicode there is malformed and matches nothing.
-        if (text is null || text.Any(c => c > 0x7F || char.IsWhiteSpace(c)) || HasEmptyLabel(text))
+        if (text is null || HasNonAscii(text, orWhiteSpace: true) || HasEmptyLabel(text))
         {
             return null;
         }
@@ -180,5 +237,22 @@ public static class HostnameMatcher
         return text.Length == 0 ? null : text;
     }
 
-    private static bool HasEmptyLabel(string name) => name.Split('.').Any(label => label.Length == 0);
+    /// <summary>An empty name, a leading or trailing dot, or two dots in a row (what splitting at '.' would show as an empty label).</summary>
+    private static bool HasEmptyLabel(string name)
+    {
+        if (name.Length == 0 || name[0] == '.' || name[name.Length - 1] == '.')
+        {
+            return true;
+        }
+
+        for (var i = 1; i < name.Length; i++)
+        {
+            if (name[i] == '.' && name[i - 1] == '.')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -401,9 +401,11 @@ internal sealed class ProbeRun
 
         if (ehlo is not null)
         {
-            _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
-            _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
-            _result.Extensions = SmtpExtensions.FromKeywords(_result.CapabilitiesAfterTls);
+            // The array, not the result's read-only list: no enumeration through the interface on every check.
+            var keywordsAfterTls = SmtpCapabilities.Keywords(ehlo);
+            _result.CapabilitiesAfterTls = keywordsAfterTls;
+            _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(keywordsAfterTls);
+            _result.Extensions = SmtpExtensions.FromKeywords(keywordsAfterTls);
             await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -474,9 +476,10 @@ internal sealed class ProbeRun
 
             if (ehlo is not null)
             {
-                _result.CapabilitiesAfterTls = SmtpCapabilities.Keywords(ehlo);
-                _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(_result.CapabilitiesAfterTls);
-                _result.Extensions = SmtpExtensions.FromKeywords(_result.CapabilitiesAfterTls);
+                var keywordsAfterTls = SmtpCapabilities.Keywords(ehlo);
+                _result.CapabilitiesAfterTls = keywordsAfterTls;
+                _result.AuthAfterTls = SmtpCapabilities.AuthMechanisms(keywordsAfterTls);
+                _result.Extensions = SmtpExtensions.FromKeywords(keywordsAfterTls);
             }
         }
 
@@ -822,7 +825,7 @@ internal sealed class ProbeRun
             return;
         }
 
-        deep.StartTlsAfterTls = SmtpCapabilities.Has(_result.CapabilitiesAfterTls, "STARTTLS");
+        deep.StartTlsAfterTls = SmtpCapabilities.Has(_result.CapabilitiesAfterTls.ToArray(), "STARTTLS");
         if (_result.AuthAfterTls.Length > 0 || _result.AuthBeforeTls.Length > 0)
         {
             deep.AuthOnlyAfterTls = _result.AuthBeforeTls.Length == 0 && _result.AuthAfterTls.Length > 0;

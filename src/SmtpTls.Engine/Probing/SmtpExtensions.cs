@@ -44,13 +44,17 @@ public sealed class SmtpExtensions
         var result = new SmtpExtensions();
         foreach (var line in keywords)
         {
-            var parts = (line ?? string.Empty).Trim().Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 0)
+            // The keyword and its first parameter, found by hand rather than by Split: this runs for
+            // every EHLO line of every check (issue 19).
+            var text = (line ?? string.Empty).Trim();
+            var position = 0;
+            var keyword = NextWord(text, ref position);
+            if (keyword is null)
             {
                 continue;
             }
 
-            switch (parts[0].ToUpperInvariant())
+            switch (keyword.ToUpperInvariant())
             {
                 case "REQUIRETLS": result.RequireTls = true; break;
                 case "SMTPUTF8": result.SmtpUtf8 = true; break;
@@ -59,7 +63,7 @@ public sealed class SmtpExtensions
                 case "PIPELINING": result.Pipelining = true; break;
                 case "SIZE":
                     result.Size = true;
-                    if (parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                    if (NextWord(text, ref position) is { } parameter && long.TryParse(parameter, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
                     {
                         result.MaxMessageSize = size;
                     }
@@ -69,6 +73,23 @@ public sealed class SmtpExtensions
         }
 
         return result;
+    }
+
+    /// <summary>The next word separated by spaces or tabs from <paramref name="position"/> on, or null at the end.</summary>
+    private static string? NextWord(string text, ref int position)
+    {
+        while (position < text.Length && (text[position] == ' ' || text[position] == '\t'))
+        {
+            position++;
+        }
+
+        var start = position;
+        while (position < text.Length && text[position] != ' ' && text[position] != '\t')
+        {
+            position++;
+        }
+
+        return position > start ? text.Substring(start, position - start) : null;
     }
 
     /// <inheritdoc />

@@ -241,7 +241,8 @@ internal sealed class SmtpTlsVerdict
     }
 
     private static string[] TrustProblems(SmtpCertificateInfo certificate) =>
-        (certificate.ChainStatus ?? Array.Empty<string>())
+        certificate.ChainStatus is not { Count: > 0 } ? Array.Empty<string>() // a valid chain: no LINQ pipeline on every check
+        : certificate.ChainStatus
             .Select(s => s.Split(':')[0].Trim())
             .Where(s => s.Length > 0 && !TimeStatuses.Contains(s, StringComparer.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase)

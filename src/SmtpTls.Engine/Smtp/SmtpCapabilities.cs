@@ -23,7 +23,8 @@ internal static class SmtpCapabilities
     }
 
     /// <summary>Whether an extension is advertised: the keyword alone or with parameters, compared without case (RFC 5321 §4.1.1.1).</summary>
-    public static bool Has(IEnumerable<string> keywords, string keyword)
+    /// <remarks>Takes the array, not an interface, and splits by hand: this runs on every check (see issue 19).</remarks>
+    public static bool Has(string[] keywords, string keyword)
     {
         foreach (var k in keywords)
         {
@@ -42,7 +43,7 @@ internal static class SmtpCapabilities
     /// The mechanisms of "AUTH ..." and of the pre-RFC "AUTH=..." form that old Outlook clients
     /// needed and some servers still send, upper-cased and without duplicates.
     /// </summary>
-    public static string[] AuthMechanisms(IEnumerable<string> keywords)
+    public static string[] AuthMechanisms(string[] keywords)
     {
         var mechanisms = new List<string>();
         foreach (var keyword in keywords)
@@ -52,13 +53,26 @@ internal static class SmtpCapabilities
                 continue;
             }
 
-            foreach (var mechanism in keyword.Substring(5).Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries))
+            // The words after "AUTH" / "AUTH=", separated by spaces or tabs (empty ones skipped).
+            var start = 5;
+            while (start < keyword.Length)
             {
-                var upper = mechanism.ToUpperInvariant();
-                if (!mechanisms.Contains(upper))
+                var end = start;
+                while (end < keyword.Length && keyword[end] != ' ' && keyword[end] != '\t')
                 {
-                    mechanisms.Add(upper);
+                    end++;
                 }
+
+                if (end > start)
+                {
+                    var upper = keyword.Substring(start, end - start).ToUpperInvariant();
+                    if (!mechanisms.Contains(upper))
+                    {
+                        mechanisms.Add(upper);
+                    }
+                }
+
+                start = end + 1;
             }
         }
 

@@ -26,5 +26,6 @@ internal sealed class SmtpReply
     public bool IsPositive => Code is >= 200 and < 400;
 
     /// <summary>The lines joined with CRLF, the form users paste into searches and into Resolve-SmtpError.</summary>
-    public string Text => string.Join("\r\n", Lines);
+    /// <remarks>A one-line reply (most of them) is returned as is: no join over the interface on every command of every check.</remarks>
+    public string Text => Lines.Count == 1 ? Lines[0] : string.Join("\r\n", Lines);
 }
