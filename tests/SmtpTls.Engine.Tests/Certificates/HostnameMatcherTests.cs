@@ -134,4 +134,31 @@ public class HostnameMatcherTests
         Assert.Throws<ArgumentException>(() => HostnameMatcher.Matches(leaf, " "));
         Assert.Throws<ArgumentException>(() => HostnameMatcher.Matches(leaf, null!));
     }
+
+    [Theory]
+    // Empty labels anywhere make a name malformed on either side.
+    [InlineData("mail..example.org", "mail..example.org")]
+    [InlineData(".example.org", ".example.org")]
+    [InlineData("mail.example.org..", "mail.example.org")]
+    [InlineData("mail.example.org", "mail.example.org..")]
+    public void MatchesDnsName_EmptyLabel_NeverMatches(string presented, string reference)
+    {
+        Assert.False(HostnameMatcher.MatchesDnsName(presented, reference));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData(" 10.0.0.1 ", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("::1", true)]
+    [InlineData("127.1", false)]
+    [InlineData("1.2.3.4.5", false)]
+    [InlineData("1..2.3", false)]
+    [InlineData("1.2.3.x", false)]
+    [InlineData("\u0661.\u0662.\u0663.\u0664", false)]
+    [InlineData("mail.example.org", false)]
+    public void TryParseAddress_OnlyDottedQuadsAndIPv6AreLiterals(string name, bool expected)
+    {
+        Assert.Equal(expected, HostnameMatcher.TryParseAddress(name, out _));
+    }
 }

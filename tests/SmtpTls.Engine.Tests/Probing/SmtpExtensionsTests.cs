@@ -25,6 +25,9 @@ public class SmtpExtensionsTests
     [InlineData("SIZE 0", 0L)]
     [InlineData("SIZE -5", null)]
     [InlineData("SIZE 99999999999999999999999", null)]
+    [InlineData("  SIZE \t 52428800  ", 52428800L)]
+    [InlineData("SIZE\t1024 extra", 1024L)]
+    [InlineData("SIZE x 1024", null)]
     public void FromKeywords_SizeWithoutAUsableNumber_IsAdvertisedWithoutAValue(string line, long? expected)
     {
         var extensions = SmtpExtensions.FromKeywords(new[] { line });
