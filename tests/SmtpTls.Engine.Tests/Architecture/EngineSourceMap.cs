@@ -110,7 +110,7 @@ internal sealed class EngineSourceMap
         return edges.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList());
     }
 
-    private static string FindEngineRoot()
+    internal static string FindEngineRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
