@@ -187,6 +187,65 @@ Describe 'Shipped assemblies' -Tag 'Unit' {
     }
 }
 
+Describe 'Check path compiled once (src/HotPath.targets)' -Tag 'Unit' {
+    # The build marks the check path AggressiveOptimization after compiling, so that a fresh session does not
+    # recompile it through the tiered JIT for thousands of checks. These read the published files: what
+    # Import-Module loads, whatever the build steps between compiler and module folder did.
+    BeforeAll {
+        function Get-MethodOptimization([string] $Path) {
+            <# One row per method with a body: its type (Namespace.Type+Nested), name and whether it carries AggressiveOptimization. #>
+            $stream = [IO.File]::OpenRead($Path)
+            try {
+                $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+                $reader = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                foreach ($typeHandle in $reader.TypeDefinitions) {
+                    $type = $reader.GetTypeDefinition($typeHandle)
+                    $typeName = $reader.GetString($type.Name)
+                    $outer = $type
+                    while (-not $outer.GetDeclaringType().IsNil) {
+                        $outer = $reader.GetTypeDefinition($outer.GetDeclaringType())
+                        $typeName = $reader.GetString($outer.Name) + '+' + $typeName
+                    }
+                    $typeName = $reader.GetString($outer.Namespace) + '.' + $typeName
+                    foreach ($methodHandle in $type.GetMethods()) {
+                        $method = $reader.GetMethodDefinition($methodHandle)
+                        if ($method.RelativeVirtualAddress -eq 0) { continue }
+                        [pscustomobject]@{
+                            Type      = $typeName
+                            Name      = $reader.GetString($method.Name)
+                            Optimized = ($method.ImplAttributes -band [Reflection.MethodImplAttributes]::AggressiveOptimization) -ne 0
+                        }
+                    }
+                }
+            }
+            finally { $stream.Dispose() }
+        }
+    }
+
+    It 'marks the cmdlets of the net8.0 build, their pipeline queue and state machines, but no static constructor' {
+        $methods = Get-MethodOptimization (Join-Path $ModuleBase 'bin/net8.0/SmtpTls.dll')
+        $commands = @($methods | Where-Object Type -like 'SmtpTls.Commands.*')
+        $commands | Where-Object { $_.Type -eq 'SmtpTls.Commands.TestSmtpTlsCommand' -and $_.Name -eq 'ProcessRecord' } | ForEach-Object Optimized | Should -BeTrue
+        @($commands | Where-Object { $_.Type -like 'SmtpTls.Commands.PipelineWorkQueue*' -and $_.Name -eq 'MoveNext' }).Count | Should -BeGreaterThan 0
+        $commands | Where-Object { $_.Name -ne '.cctor' -and -not $_.Optimized } | ForEach-Object { "$($_.Type)::$($_.Name)" } | Should -BeNullOrEmpty
+        $commands | Where-Object { $_.Name -eq '.cctor' -and $_.Optimized } | ForEach-Object { "$($_.Type)::$($_.Name)" } | Should -BeNullOrEmpty
+    }
+
+    It 'marks the engine''s probe in the net8.0 build and leaves Resolve-SmtpError''s knowledge to the tiered JIT' {
+        $methods = Get-MethodOptimization (Join-Path $ModuleBase 'bin/net8.0/SmtpTls.Engine.dll')
+        $runAsync = @($methods | Where-Object { $_.Type -like 'SmtpTls.Probing.ProbeRun+<RunAsync>*' -and $_.Name -eq 'MoveNext' })
+        $runAsync.Count | Should -Be 1
+        $runAsync[0].Optimized | Should -BeTrue
+        @($methods | Where-Object { $_.Type -like 'SmtpTls.Replies.*' -and $_.Optimized }).Count | Should -Be 0
+    }
+
+    It 'leaves the netstandard2.0 build for Windows PowerShell 5.1 unmarked (.NET Framework has no tiered JIT)' {
+        foreach ($name in 'SmtpTls', 'SmtpTls.Engine') {
+            @(Get-MethodOptimization (Join-Path $ModuleBase "bin/netstandard2.0/$name.dll") | Where-Object Optimized).Count | Should -Be 0
+        }
+    }
+}
+
 Describe 'Package' -Tag 'Unit' {
     It 'installs with Install-PSResource from a local folder repository and imports' {
         $package = Get-ChildItem (Join-Path $ModuleBase '..') -Filter 'SmtpTls.*.nupkg' | Select-Object -First 1
