@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using SmtpTls.Smtp;
 
 namespace SmtpTls;
 
@@ -44,11 +45,10 @@ public sealed class SmtpExtensions
         var result = new SmtpExtensions();
         foreach (var line in keywords)
         {
-            // The keyword and its first parameter, found by hand rather than by Split: this runs for
-            // every EHLO line of every check (issue 19).
+            // The keyword and its first parameter.
             var text = (line ?? string.Empty).Trim();
             var position = 0;
-            var keyword = NextWord(text, ref position);
+            var keyword = SmtpCapabilities.NextWord(text, ref position);
             if (keyword is null)
             {
                 continue;
@@ -63,7 +63,7 @@ public sealed class SmtpExtensions
                 case "PIPELINING": result.Pipelining = true; break;
                 case "SIZE":
                     result.Size = true;
-                    if (NextWord(text, ref position) is { } parameter && long.TryParse(parameter, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                    if (SmtpCapabilities.NextWord(text, ref position) is { } parameter && long.TryParse(parameter, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
                     {
                         result.MaxMessageSize = size;
                     }
@@ -73,23 +73,6 @@ public sealed class SmtpExtensions
         }
 
         return result;
-    }
-
-    /// <summary>The next word separated by spaces or tabs from <paramref name="position"/> on, or null at the end.</summary>
-    private static string? NextWord(string text, ref int position)
-    {
-        while (position < text.Length && (text[position] == ' ' || text[position] == '\t'))
-        {
-            position++;
-        }
-
-        var start = position;
-        while (position < text.Length && text[position] != ' ' && text[position] != '\t')
-        {
-            position++;
-        }
-
-        return position > start ? text.Substring(start, position - start) : null;
     }
 
     /// <inheritdoc />
